@@ -1,0 +1,34 @@
+"""Defaults, and settings read from QUIZAPP_* environment variables."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+PREFIX = "QUIZAPP_"
+
+DEFAULTS: dict[str, Any] = {
+    "BANKS_DIR": "questions",
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+}
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Settings from QUIZAPP_* variables: QUIZAPP_DATABASE_URL -> DATABASE_URL, and so on.
+
+    Values that read as JSON (numbers, true/false) become those values; the rest stay text.
+    """
+    environ = os.environ if environ is None else environ
+    settings: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith(PREFIX) or name == PREFIX:
+            continue
+        key = name[len(PREFIX) :]
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        settings[key] = value if isinstance(value, bool | int | float) else raw
+    return settings

@@ -1,0 +1,116 @@
+"""Answer checking: accepted forms pass, wrong values never do (unit and property tests)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from quizapp.core.checking import answers_match
+
+COUP = ["23 August 1944", "August 23, 1944", "23/08/1944"]
+IASI = ["Iași", "Iasi", "Jassy"]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "23 August 1944",
+        "august 23 1944",
+        "23/08/1944",
+        "23.8.1944",
+        "1944-08-23",
+        "23rd August, 1944",
+        "23 de agosto de 1944",
+        "  23 AUGUST 1944. ",
+    ],
+)
+def test_dates_in_any_form_pass(typed):
+    assert answers_match(typed, COUP, "date")
+
+
+@pytest.mark.parametrize(
+    "typed", ["23 August 1940", "24 August 1944", "23 September 1944", "August 1944", "1944", ""]
+)
+def test_wrong_or_vaguer_dates_fail(typed):
+    assert not answers_match(typed, COUP, "date")
+
+
+@pytest.mark.parametrize("typed", ["Iași", "iasi", "IAȘI", "Jassy", "jassy.", "Iaşi"])
+def test_place_alternatives_and_diacritics_pass(typed):
+    assert answers_match(typed, IASI, "place")
+
+
+@pytest.mark.parametrize("typed", ["Iai", "Bucharest", "Iasi Jassy", "Ias"])
+def test_other_places_fail(typed):
+    assert not answers_match(typed, IASI, "place")
+
+
+@pytest.mark.parametrize("typed", ["13,266", "13.266", "13 266", "13266", "13\u202f266"])
+def test_number_formats_pass(typed):
+    assert answers_match(typed, ["13.266"], "number")
+
+
+def test_articles_and_punctuation_are_ignored():
+    assert answers_match("the Iron Guard", ["Iron Guard"], "organisation")
+    assert answers_match("La Guardia de Hierro", ["Guardia de Hierro"], "organisation")
+    assert not answers_match("Iron", ["Iron Guard"], "organisation")
+
+
+def test_a_wrong_year_never_passes():
+    assert not answers_match("1940", ["1944"], "year")
+    assert answers_match("1944", ["1944"], "year")
+
+
+def test_tolerance_bounds_numeric_answers():
+    assert answers_match("105,000", ["110,000"], "number", tolerance=10000)
+    assert not answers_match("99,999", ["110,000"], "number", tolerance=10000)
+
+
+def test_units_named_by_the_question_may_be_left_out():
+    assert answers_match("300", ["US$300 million"], "number")
+    assert answers_match("300 million", ["US$300 million"], "number")
+    assert not answers_match("200", ["US$300 million"], "number")
+
+
+def test_word_numbers_are_read():
+    assert answers_match("fifteen", ["15"], "number")
+    assert answers_match("quince", ["15"], "number")
+
+
+@given(st.integers(1000, 2100), st.integers(1000, 2100))
+def test_distinct_years_never_match(key, typed):
+    assume(key != typed)
+    assert not answers_match(str(typed), [str(key)], "year")
+
+
+@given(
+    st.integers(1000, 10**8),
+    st.sampled_from([",", ".", " ", "\u00a0", ""]),
+)
+def test_a_number_matches_itself_in_any_grouping(value, separator):
+    written = f"{value:,}".replace(",", separator)
+    assert answers_match(written, [f"{value:,}"], "number")
+
+
+@given(st.integers(0, 10**8), st.integers(0, 10**8))
+def test_distinct_numbers_never_match_without_tolerance(key, typed):
+    assume(key != typed)
+    assert not answers_match(f"{typed:,}", [f"{key:,}"], "number")
+
+
+@given(
+    st.dates(min_value=datetime.date(1000, 1, 1), max_value=datetime.date(2099, 12, 31)),
+    st.sampled_from(["%d %B %Y", "%B %d, %Y", "%d/%m/%Y", "%Y-%m-%d"]),
+)
+def test_a_date_matches_itself_in_any_form(date, form):
+    key = date.strftime("%d %B %Y")
+    assert answers_match(date.strftime(form), [key], "date")
+
+
+@given(st.text(max_size=30))
+def test_checking_never_crashes_on_any_text(typed):
+    for kind in ("date", "year", "number", "person"):
+        assert answers_match(typed, ["23 August 1944"], kind) in (True, False)
