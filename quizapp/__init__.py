@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,45 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(from_environment())
     if config:
         app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _resolve_paths(app)
+    _secret_key(app)
+
+    from quizapp.extensions import babel, csrf, db, login_manager, migrate
+    from quizapp.web.i18n import current_language
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=current_language)
+
+    from quizapp import cli
+    from quizapp.web import setup
+
+    setup.register(app)
+    cli.register(app)
+    return app
+
+
+def _resolve_paths(app: Flask) -> None:
     banks_dir = Path(app.config["BANKS_DIR"])
     if not banks_dir.is_absolute():
         app.config["BANKS_DIR"] = str(PROJECT_ROOT / banks_dir)
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{Path(app.instance_path) / 'quizapp.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
 
-    from quizapp import cli
 
-    cli.register(app)
-    return app
+def _secret_key(app: Flask) -> None:
+    """Production must set QUIZAPP_SECRET_KEY; local runs make one and keep it."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config.get("PRODUCTION"):
+        raise RuntimeError("QUIZAPP_SECRET_KEY must be set when QUIZAPP_PRODUCTION=1")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32), encoding="utf-8")
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text(encoding="utf-8").strip()

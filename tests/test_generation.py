@@ -178,7 +178,9 @@ def test_numeric_questions_come_from_numbers_and_years(pool, bank):
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_ordering_lists_three_to_five_events_in_true_order(pool, language):
-    for question in _sets(pool, language, range(20), count=3, types=["order"]):
+    questions = list(_sets(pool, language, range(30), count=1, types=["order"]))
+    assert all(q.type == "order" for q in questions)
+    for question in questions:
         assert 3 <= len(question.key) <= 5
         assert sorted(question.options) == sorted(question.key)
         assert question.options != question.key
@@ -191,11 +193,24 @@ def test_ordering_lists_three_to_five_events_in_true_order(pool, language):
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_matching_pairs_labels_with_answers(pool, language):
-    for question in _sets(pool, language, range(20), count=3, types=["match"]):
+    questions = list(_sets(pool, language, range(30), count=1, types=["match"]))
+    assert all(q.type == "match" for q in questions)
+    for question in questions:
         assert 3 <= len(question.key) <= 5
         assert sorted(question.options["left"]) == sorted(question.key)
         assert sorted(question.options["right"]) == sorted(question.key.values())
         assert check_answer(question, dict(question.key)).correct
+        if question.items[0]["answer"] and parse_date(question.items[0]["answer"]):
+            dates = [parse_date(item["answer"]) for item in question.items]
+            for a in dates:
+                for b in dates:
+                    # No answer may be a vaguer form of another ("1939", "1 September 1939").
+                    assert a is b or any(
+                        x is not None and y is not None and x != y
+                        for x, y in zip(
+                            (a.year, a.month, a.day), (b.year, b.month, b.day), strict=True
+                        )
+                    )
         shuffled = dict(zip(question.key, [*list(question.key.values())[1:], ""], strict=True))
         assert not check_answer(question, shuffled).correct
 

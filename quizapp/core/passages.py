@@ -64,7 +64,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
             return None, text, 1
     front = text[4:end]
     body = text[end + 5 :]
-    return front, body, front.count("\n") + 3
+    return front, body, front.count("\n") + 4
 
 
 def split_passages(

@@ -288,6 +288,8 @@ def order_eligible(fact: Fact) -> bool:
 
 def _distinguishable(a: Any, b: Any) -> bool:
     """Whether two partial dates are certainly in a known order."""
+    if a is None or b is None:
+        return False
     for part_a, part_b in zip(a, b, strict=True):
         if part_a is None or part_b is None:
             return False
@@ -370,6 +372,7 @@ def select_order(first: Fact, candidates: list[Fact], rng: random.Random) -> lis
         if any(
             not _distinguishable(_when(fact), _when(other))
             or normalise(fact.label or "") == normalise(other.label or "")
+            or fact.topic == other.topic
             for other in group
         ):
             continue
@@ -388,6 +391,9 @@ def select_match(first: Fact, candidates: list[Fact], rng: random.Random) -> lis
         if _match_family(fact) != family or any(
             normalise(fact.label or "") == normalise(other.label or "")
             or normalise(fact.answer) == normalise(other.answer)
+            or fact.topic == other.topic
+            # "1939" and "1 September 1939" could both fit one event: dates must differ clearly.
+            or (family == "time" and not _distinguishable(_when(fact), _when(other)))
             for other in group
         ):
             continue

@@ -131,6 +131,11 @@ SCALE_WORDS: dict[str, int] = {
 }
 
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2011": "-"})
+# Letters that carry no combining mark to strip but still read as plain Latin letters.
+_PLAIN_LETTERS = str.maketrans(
+    {"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss"}
+    | {"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH"}
+)
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 # Digit groups of exactly three after a separator are thousands: 13,266 / 13.266 / 13 266.
 _GROUPED = re.compile(r"(?<![\d.,])(\d{1,3})((?:[.,\u00a0\u202f ]\d{3})+)(?![\d]|[.,]\d)")
@@ -139,7 +144,7 @@ _DECIMAL = re.compile(r"(?<![\d.,])(\d+)[.,](\d+)(?![\d.,]*\d)")
 
 def strip_accents(text: str) -> str:
     """Remove diacritics: Iași -> Iasi, Pătrăşcanu -> Patrascanu."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text).translate(_PLAIN_LETTERS)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -393,8 +398,9 @@ def format_date_like(template: str, date: PartialDate) -> str:
             else:
                 language = month_language(original) or "en"
                 name = MONTH_NAMES[language][date.month - 1]
-                if len(original.rstrip(".")) <= 4 and name != strip_accents(original).casefold():
-                    name = name[: len(original.rstrip("."))]
+                folded = strip_accents(original).casefold().rstrip(".")
+                if folded in MONTH_ABBREVIATIONS and folded not in MONTHS[language]:
+                    name = name[: len(folded)]
                 new = _match_case(name, original)
         elif part == "day" and date.day is not None:
             numeric = (

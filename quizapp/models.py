@@ -1,0 +1,204 @@
+"""Database tables (SQLAlchemy 2.0 style). Schema changes go through migrations/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.extensions import db
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, stored without a zone (every stored time is UTC)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+ROLES = ("student", "teacher")
+
+
+class User(UserMixin, db.Model):
+    """A learner or a teacher."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default="student")
+    locale: Mapped[str | None] = mapped_column(String(8))
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_teacher(self) -> bool:
+        """Whether this user may see every learner's history."""
+        return self.role == "teacher"
+
+
+class Bank(db.Model):
+    """A question bank as stored: its manifest; sources and facts hang from it."""
+
+    __tablename__ = "banks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    titles: Mapped[dict[str, str]] = mapped_column(JSON)
+    descriptions: Mapped[dict[str, str]] = mapped_column(JSON)
+    languages: Mapped[list[str]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(String(64), default="")
+    licence: Mapped[str] = mapped_column(Text, default="")
+    pools: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    sources: Mapped[list[Source]] = relationship(
+        back_populates="bank", order_by="Source.position", cascade="all, delete-orphan"
+    )
+
+    def title(self, language: str) -> str:
+        """The title in a language, falling back to any title the bank has."""
+        return self.titles.get(language) or next(iter(self.titles.values()), self.slug)
+
+
+class Source(db.Model):
+    """A source document of a bank."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(128), unique=True)
+    title: Mapped[str] = mapped_column(String(256))
+    language: Mapped[str] = mapped_column(String(8))
+    origin: Mapped[str] = mapped_column(Text)
+    licence: Mapped[str] = mapped_column(Text)
+    attribution: Mapped[str] = mapped_column(Text)
+    cleaning: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    bank: Mapped[Bank] = relationship(back_populates="sources")
+    passages: Mapped[list[Passage]] = relationship(
+        back_populates="source", order_by="Passage.position", cascade="all, delete-orphan"
+    )
+
+
+class Passage(db.Model):
+    """A passage of a source, by its stable anchor."""
+
+    __tablename__ = "passages"
+    __table_args__ = (UniqueConstraint("source_id", "anchor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    anchor: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    source: Mapped[Source] = relationship(back_populates="passages")
+
+    @property
+    def full_id(self) -> str:
+        """`<document>#<anchor>`, as facts and links name it."""
+        return f"{self.source.slug}#{self.anchor}"
+
+
+class Fact(db.Model):
+    """A curated fact, anchored to its evidence in one passage."""
+
+    __tablename__ = "facts"
+    __table_args__ = (UniqueConstraint("bank_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(128))
+    passage_id: Mapped[int] = mapped_column(ForeignKey("passages.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8), index=True)
+    topic: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    statement: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(String(256))
+    alternatives: Mapped[list[str]] = mapped_column(JSON, default=list)
+    stems: Mapped[list[str]] = mapped_column(JSON, default=list)
+    label: Mapped[str | None] = mapped_column(String(256))
+    tolerance: Mapped[float] = mapped_column(default=0.0)
+    exclude_distractors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    evidence_text: Mapped[str] = mapped_column(Text)
+    evidence_start: Mapped[int]
+    evidence_end: Mapped[int]
+    note: Mapped[str | None] = mapped_column(Text)
+    source_garbled: Mapped[bool] = mapped_column(default=False)
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    passage: Mapped[Passage] = relationship()
+
+
+class Attempt(db.Model):
+    """One sitting of a quiz by one learner; its questions are frozen in its items."""
+
+    __tablename__ = "attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    deadline: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    score: Mapped[float] = mapped_column(default=0.0)
+    max_score: Mapped[float] = mapped_column(default=0.0)
+
+    user: Mapped[User] = relationship()
+    bank: Mapped[Bank] = relationship()
+    items: Mapped[list[AttemptItem]] = relationship(
+        back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def percentage(self) -> float:
+        """Score as a percentage of the maximum."""
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+
+class AttemptItem(db.Model):
+    """A question of an attempt exactly as the learner saw it (stem, options, source)."""
+
+    __tablename__ = "attempt_items"
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    question_type: Mapped[str] = mapped_column(String(16))
+    fact_key: Mapped[str] = mapped_column(String(128))
+    question: Mapped[dict[str, Any]] = mapped_column(JSON)
+    shown_at: Mapped[dt.datetime | None]
+
+    attempt: Mapped[Attempt] = relationship(back_populates="items")
+    response: Mapped[Response | None] = relationship(
+        back_populates="item", uselist=False, cascade="all, delete-orphan"
+    )
+
+
+class Response(db.Model):
+    """The one answer given to an attempt item (unique per item: the first answer wins)."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("attempt_items.id", ondelete="CASCADE"), unique=True
+    )
+    given: Mapped[Any] = mapped_column(JSON)
+    normalised: Mapped[str] = mapped_column(Text, default="")
+    correct: Mapped[bool] = mapped_column(default=False)
+    points: Mapped[float] = mapped_column(default=0.0)
+    answered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    seconds_taken: Mapped[float | None]
+
+    item: Mapped[AttemptItem] = relationship(back_populates="response")

@@ -1,0 +1,1 @@
+"""Services: the database work, taking and returning plain values and models."""

@@ -1,0 +1,260 @@
+"""Storing banks: load a bank folder into the database, update it in place, index it for quizzes.
+
+A changed bank updates in place: sources, passages and facts are matched by their ids, so
+learners' attempts (which froze their questions) keep their history. Facts that left the bank
+are retired, not deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizapp.core import bank as core
+from quizapp.core.generation import QuestionPool
+from quizapp.core.passages import Passage as CorePassage
+from quizapp.core.passages import Source as CoreSource
+from quizapp.extensions import db
+from quizapp.models import Bank, Fact, Passage, Source
+
+
+@dataclass
+class SyncResult:
+    """What loading one bank folder did."""
+
+    slug: str
+    status: str  # created, updated, unchanged, invalid
+    facts: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def fingerprint(path: Path) -> str:
+    """A hash of every file of a bank folder, to skip reloading an unchanged bank."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(path)).encode())
+        digest.update(b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def bank_folders(banks_dir: str | Path) -> list[Path]:
+    """Every bank folder (one holding a bank.yaml) under the banks directory."""
+    return sorted(p.parent for p in Path(banks_dir).glob("*/bank.yaml"))
+
+
+def load_folder(path: Path) -> SyncResult:
+    """Validate a bank folder and store it; a bank with problems stores nothing."""
+    try:
+        loaded = core.load_bank(path)
+    except core.BankError as error:
+        return SyncResult(path.name, "invalid", problems=[str(p) for p in error.problems])
+    return store_bank(loaded, fingerprint(path))
+
+
+def store_bank(loaded: core.Bank, content_hash: str = "") -> SyncResult:
+    """Create or update a bank from its validated core form (the caller commits)."""
+    bank = db.session.scalar(db.select(Bank).where(Bank.slug == loaded.id))
+    if bank is not None and content_hash and bank.content_hash == content_hash:
+        return SyncResult(loaded.id, "unchanged", facts=len(loaded.facts))
+    clash = db.session.scalars(
+        db.select(Source.slug)
+        .join(Bank)
+        .where(Source.slug.in_(list(loaded.sources)), Bank.slug != loaded.id)
+    ).all()
+    if clash:
+        return SyncResult(
+            loaded.id,
+            "invalid",
+            problems=[f"source id {s!r} is already used by another bank" for s in clash],
+        )
+    status = "updated"
+    if bank is None:
+        bank = Bank(slug=loaded.id, version=0)
+        db.session.add(bank)
+        status = "created"
+    bank.titles = dict(loaded.title)
+    bank.descriptions = dict(loaded.description)
+    bank.languages = list(loaded.languages)
+    bank.subject = loaded.subject
+    bank.licence = loaded.licence
+    bank.pools = loaded.pools
+    bank.content_hash = content_hash
+    bank.version = (bank.version or 0) + 1
+    passages = _store_sources(bank, loaded)
+    _store_facts(bank, loaded, passages)
+    return SyncResult(loaded.id, status, facts=len(loaded.facts))
+
+
+def _store_sources(bank: Bank, loaded: core.Bank) -> dict[str, Passage]:
+    existing = {s.slug: s for s in bank.sources}
+    kept: list[Source] = []
+    passages: dict[str, Passage] = {}
+    for position, core_source in enumerate(loaded.sources.values()):
+        source = existing.get(core_source.id) or Source(slug=core_source.id)
+        source.title = core_source.title
+        source.language = core_source.language
+        source.origin = core_source.origin
+        source.licence = core_source.licence
+        source.attribution = core_source.attribution
+        source.cleaning = core_source.cleaning
+        source.position = position
+        by_anchor = {p.anchor: p for p in source.passages}
+        new_passages = []
+        for core_passage in core_source.passages:
+            passage = by_anchor.get(core_passage.anchor) or Passage(anchor=core_passage.anchor)
+            passage.text = core_passage.text
+            passage.position = core_passage.position
+            new_passages.append(passage)
+            passages[core_passage.id] = passage
+        _drop_facts_of([p for p in source.passages if p not in new_passages])
+        source.passages = new_passages
+        kept.append(source)
+    _drop_facts_of([p for s in bank.sources if s not in kept for p in s.passages])
+    bank.sources = kept
+    db.session.flush()
+    return passages
+
+
+def _drop_facts_of(removed: list[Passage]) -> None:
+    """Facts anchored in passages that left the bank go with them (attempts froze their copy)."""
+    ids = [p.id for p in removed if p.id is not None]
+    if ids:
+        db.session.execute(db.delete(Fact).where(Fact.passage_id.in_(ids)))
+
+
+def _store_facts(bank: Bank, loaded: core.Bank, passages: dict[str, Passage]) -> None:
+    existing = {
+        f.key: f for f in db.session.scalars(db.select(Fact).where(Fact.bank_id == bank.id))
+    }
+    for loaded_fact in loaded.facts:
+        fact = existing.pop(loaded_fact.id, None) or Fact(bank_id=bank.id, key=loaded_fact.id)
+        fact.passage = passages[loaded_fact.passage_id]
+        fact.language = loaded_fact.language
+        fact.topic = loaded_fact.topic
+        fact.kind = loaded_fact.kind
+        fact.statement = loaded_fact.statement
+        fact.answer = loaded_fact.answer
+        fact.alternatives = list(loaded_fact.alternatives)
+        fact.stems = list(loaded_fact.stems)
+        fact.label = loaded_fact.label
+        fact.tolerance = loaded_fact.tolerance
+        fact.exclude_distractors = list(loaded_fact.exclude_distractors)
+        fact.evidence_text = loaded_fact.evidence.text
+        fact.evidence_start = loaded_fact.evidence.start
+        fact.evidence_end = loaded_fact.evidence.end
+        fact.note = loaded_fact.note
+        fact.source_garbled = loaded_fact.source_garbled
+        fact.retired = False
+        db.session.add(fact)
+    for gone in existing.values():
+        gone.retired = True
+    db.session.flush()
+
+
+def core_bank(bank: Bank) -> core.Bank:
+    """The stored bank in the core's form, for generating questions."""
+    result = core.Bank(
+        id=bank.slug,
+        title=dict(bank.titles),
+        description=dict(bank.descriptions),
+        subject=bank.subject,
+        licence=bank.licence,
+        languages=list(bank.languages),
+        pools=dict(bank.pools or {}),
+    )
+    passage_ids: dict[int, str] = {}
+    for source in bank.sources:
+        core_source = CoreSource(
+            id=source.slug,
+            title=source.title,
+            language=source.language,
+            origin=source.origin,
+            licence=source.licence,
+            attribution=source.attribution,
+            cleaning=source.cleaning,
+        )
+        for passage in source.passages:
+            full_id = f"{source.slug}#{passage.anchor}"
+            passage_ids[passage.id] = full_id
+            core_source.passages.append(
+                CorePassage(full_id, source.slug, passage.anchor, passage.text, passage.position, 0)
+            )
+        result.sources[source.slug] = core_source
+    facts = db.session.scalars(
+        db.select(Fact).where(Fact.bank_id == bank.id, Fact.retired.is_(False)).order_by(Fact.id)
+    )
+    result.facts = [
+        core.Fact(
+            id=f.key,
+            language=f.language,
+            topic=f.topic,
+            passage_id=passage_ids[f.passage_id],
+            evidence=core.Evidence(f.evidence_text, f.evidence_start, f.evidence_end),
+            statement=f.statement,
+            answer=f.answer,
+            kind=f.kind,
+            stems=tuple(f.stems),
+            alternatives=tuple(f.alternatives),
+            label=f.label,
+            tolerance=f.tolerance,
+            exclude_distractors=tuple(f.exclude_distractors),
+            note=f.note,
+            source_garbled=f.source_garbled,
+        )
+        for f in facts
+    ]
+    return result
+
+
+_pools: dict[tuple[int, int], QuestionPool] = {}
+_pools_lock = threading.Lock()
+
+
+def question_pool(bank: Bank) -> QuestionPool:
+    """The bank indexed for drawing question sets, cached per process until the bank changes."""
+    key = (bank.id, bank.version)
+    with _pools_lock:
+        pool = _pools.get(key)
+    if pool is None:
+        pool = QuestionPool(core_bank(bank))
+        with _pools_lock:
+            for stale in [k for k in _pools if k[0] == bank.id]:
+                del _pools[stale]
+            _pools[key] = pool
+    return pool
+
+
+def list_banks() -> list[tuple[Bank, int]]:
+    """Every bank with its number of live facts, counted in SQL."""
+    rows = db.session.execute(
+        db.select(Bank, db.func.count(Fact.id))
+        .outerjoin(Fact, (Fact.bank_id == Bank.id) & Fact.retired.is_(False))
+        .group_by(Bank.id)
+        .order_by(Bank.slug)
+    ).all()
+    return [(bank, count) for bank, count in rows]
+
+
+def facts_by_language(bank_id: int) -> dict[str, int]:
+    """How many live facts a bank has in each language."""
+    rows = db.session.execute(
+        db.select(Fact.language, db.func.count(Fact.id))
+        .where(Fact.bank_id == bank_id, Fact.retired.is_(False))
+        .group_by(Fact.language)
+    ).all()
+    return {language: count for language, count in rows}
+
+
+def get_source(slug: str) -> Source | None:
+    """A source document by its id."""
+    return db.session.scalar(db.select(Source).where(Source.slug == slug))
+
+
+def list_sources() -> list[Source]:
+    """Every source document, by bank and position."""
+    return list(
+        db.session.scalars(db.select(Source).join(Bank).order_by(Bank.slug, Source.position))
+    )

@@ -1,0 +1,76 @@
+"""Accounts: create users, check passwords, make sure a first teacher exists."""
+
+from __future__ import annotations
+
+import functools
+import re
+import secrets
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from quizapp.extensions import db
+from quizapp.models import ROLES, User
+
+NAME_PATTERN = re.compile(r"^[\w.\-]{3,64}$")
+MIN_PASSWORD = 8
+
+
+class AccountError(ValueError):
+    """A refused account change; the message is meant for the user."""
+
+
+def find_user(name: str) -> User | None:
+    """The user with this name (names are compared case-insensitively)."""
+    return db.session.scalar(db.select(User).where(db.func.lower(User.name) == name.lower()))
+
+
+def create_user(name: str, password: str, role: str = "student") -> User:
+    """Add a user with a hashed password (the caller commits)."""
+    name = name.strip()
+    if not NAME_PATTERN.match(name):
+        raise AccountError("A user name has 3 to 64 letters, digits, dots, hyphens or underscores.")
+    if role not in ROLES:
+        raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"The password needs at least {MIN_PASSWORD} characters.")
+    if find_user(name) is not None:
+        raise AccountError("That user name is taken.")
+    user = User(name=name, role=role, password_hash=generate_password_hash(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(name: str, password: str) -> User | None:
+    """The user if the password is right, else None (same answer for unknown names)."""
+    user = find_user(name.strip())
+    if user is None:
+        # Hash anyway so that unknown names take as long as wrong passwords.
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password and clear the one-time flag (the caller commits)."""
+    if len(new_password) < MIN_PASSWORD:
+        raise AccountError(f"The password needs at least {MIN_PASSWORD} characters.")
+    user.password_hash = generate_password_hash(new_password)
+    user.must_change_password = False
+
+
+def ensure_teacher(name: str = "teacher") -> tuple[User, str] | None:
+    """Create a first teacher with a one-time password if there is no teacher yet."""
+    if db.session.scalar(db.select(User.id).where(User.role == "teacher").limit(1)):
+        return None
+    while find_user(name) is not None:
+        name = f"{name}{secrets.randbelow(1000)}"
+    password = secrets.token_urlsafe(12)
+    user = create_user(name, password, role="teacher")
+    user.must_change_password = True
+    return user, password
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not a real password")

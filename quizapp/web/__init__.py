@@ -1,0 +1,1 @@
+"""The web shell: blueprints with thin views, forms and Post/Redirect/Get."""

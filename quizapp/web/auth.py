@@ -1,0 +1,92 @@
+"""Accounts in the browser: register, log in, log out, change a one-time password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from quizapp.extensions import db
+from quizapp.services import users
+from quizapp.web.forms import ChangePasswordForm, EmptyForm, LoginForm, RegisterForm
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Create a student account and log in."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = users.create_user(form.name.data, form.password.data, role="student")
+        except users.AccountError as error:
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            flash(_("Welcome, %(name)s! Pick a quiz to start.", name=user.name), "success")
+            return redirect(url_for("quiz.home"))
+    return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in; a one-time password must be changed first."""
+    form = LoginForm()
+    next_page = safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        user = users.authenticate(form.name.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Wrong user name or password."))
+        else:
+            session.clear()  # a fresh session at login: nothing carried over from before
+            login_user(user, remember=form.remember.data)
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
+            return redirect(next_page or url_for("quiz.home"))
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Log out (a POST, so that a link cannot log anyone out)."""
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("quiz.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Choose a new password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            users.change_password(current_user, form.password.data)
+        except users.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("quiz.home"))
+    return render_template("auth/password.html", form=form), 400 if form.errors else 200

@@ -1,0 +1,147 @@
+"""Taking a quiz: home, start, one question per page with feedback, finish, review."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from quizapp.core.question_types import TYPES
+from quizapp.extensions import db
+from quizapp.models import Bank
+from quizapp.services import attempts, banks
+from quizapp.web.forms import EmptyForm, StartQuizForm, answer_form, answer_from
+from quizapp.web.i18n import current_language
+
+bp = Blueprint("quiz", __name__)
+
+
+def _start_form(bank: Bank) -> StartQuizForm:
+    form = StartQuizForm(prefix=f"b{bank.id}")
+    form.set_choices(bank.languages, current_language())
+    return form
+
+
+@bp.route("/")
+def home():
+    """The banks, a start form for each, and any attempt to resume."""
+    listed = [
+        (bank, count, banks.facts_by_language(bank.id), _start_form(bank))
+        for bank, count in banks.list_banks()
+    ]
+    unfinished = attempts.unfinished_attempts(current_user) if current_user.is_authenticated else []
+    return render_template("quiz/home.html", banks=listed, unfinished=unfinished)
+
+
+@bp.route("/banks/<slug>/start", methods=["POST"])
+@login_required
+def start(slug: str):
+    """Start a new attempt with its own frozen question set."""
+    bank = db.session.scalar(db.select(Bank).where(Bank.slug == slug))
+    if bank is None:
+        abort(404)
+    form = _start_form(bank)
+    if form.validate_on_submit():
+        try:
+            attempt = attempts.start_attempt(
+                current_user, bank, form.language.data, form.count.data, form.types.data
+            )
+        except attempts.QuizError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
+    listed = [
+        (b, count, banks.facts_by_language(b.id), form if b.id == bank.id else _start_form(b))
+        for b, count in banks.list_banks()
+    ]
+    unfinished = attempts.unfinished_attempts(current_user)
+    return render_template("quiz/home.html", banks=listed, unfinished=unfinished), 400
+
+
+def _owned_attempt(attempt_id: int, write: bool = False):
+    attempt = attempts.attempt_for(current_user, attempt_id, write=write)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+@bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
+@login_required
+def question(attempt_id: int, position: int):
+    """Show a question; on POST check and store the answer, then show its feedback (PRG)."""
+    attempt = _owned_attempt(attempt_id, write=True)
+    item = attempts.item_at(attempt, position)
+    if item is None:
+        abort(404)
+    question = attempts.frozen_question(item)
+    if item.response is None and attempt.finished_at is None:
+        form = answer_form(question)
+        if request.method == "POST" and form.validate_on_submit():
+            try:
+                attempts.record_answer(
+                    current_user, attempt.id, position, answer_from(form, question)
+                )
+            except attempts.QuizError as error:
+                flash(str(error), "error")
+            return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+        if request.method == "GET":
+            attempts.mark_shown(item)
+            db.session.commit()
+        return render_template(
+            "quiz/question.html",
+            attempt=attempt,
+            item=item,
+            question=question,
+            form=form,
+            template=TYPES[question.type].template,
+            total=len(attempt.items),
+        ), (400 if form.errors else 200)
+    if request.method == "POST":
+        if item.response is None:
+            flash(_("This attempt is finished; its answers can no longer change."), "error")
+        else:
+            # A second answer (double click, replay, back button): the first one stands.
+            flash(_("This question was already answered; your first answer is kept."), "info")
+        return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+    return render_template(
+        "quiz/feedback.html",
+        attempt=attempt,
+        item=item,
+        question=question,
+        response=item.response,
+        total=len(attempt.items),
+        next_position=attempts.next_unanswered(attempt),
+        finish_form=EmptyForm(),
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/finish", methods=["POST"])
+@login_required
+def finish(attempt_id: int):
+    """Close the attempt and show its results."""
+    _owned_attempt(attempt_id, write=True)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        attempts.finish_attempt(current_user, attempt_id)
+        db.session.commit()
+    return redirect(url_for("quiz.review", attempt_id=attempt_id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+def review(attempt_id: int):
+    """The results of an attempt, or the way back into it when it is still open."""
+    attempt = _owned_attempt(attempt_id)
+    if attempt.finished_at is None and attempt.user_id == current_user.id:
+        position = attempts.next_unanswered(attempt)
+        if position is not None:
+            return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+    rows = [(item, attempts.frozen_question(item), item.response) for item in attempt.items]
+    return render_template(
+        "quiz/review.html",
+        attempt=attempt,
+        rows=rows,
+        duration=attempts.duration(attempt),
+        finish_form=EmptyForm(),
+    )

@@ -1,0 +1,100 @@
+"""Wiring the web shell into the app: blueprints, login, template helpers, error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
+
+from quizapp.extensions import db, login_manager
+from quizapp.models import User
+
+
+def register(app: Flask) -> None:
+    """Attach blueprints, the user loader, template helpers and error handlers."""
+    from quizapp.web import auth, history, quiz, sources
+
+    for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp):
+        app.register_blueprint(blueprint)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.filters["duration"] = format_duration
+
+    @app.context_processor
+    def template_globals() -> dict:
+        from quizapp.core.question_types import TYPES
+        from quizapp.web.forms import LANGUAGE_NAMES, EmptyForm
+        from quizapp.web.i18n import current_language
+
+        return {
+            "question_types": TYPES,
+            "language_names": LANGUAGE_NAMES,
+            "ui_language": current_language(),
+            "logout_form": EmptyForm(),
+        }
+
+    def error_page(status: int, title: str, message: str):
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return error_page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return error_page(
+            400,
+            _("The form has expired"),
+            _("The page was open too long or came from elsewhere. Reload it and try again."),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return error_page(403, _("Not allowed"), _("This page is for teachers."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return error_page(404, _("Not found"), _("There is no such page here."))
+
+    @app.errorhandler(405)
+    def not_allowed(error):
+        return error_page(405, _("Not allowed"), _("That action is not possible on this page."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return error_page(
+            500, _("Something went wrong"), _("The error has been logged. Please try again.")
+        )
+
+
+def highlight(source: dict | object) -> Markup:
+    """The passage text, escaped, with the evidence wrapped in <mark>."""
+    data = source if isinstance(source, dict) else source.__dict__
+    text = data["passage_text"]
+    start, end = data["evidence_start"], data["evidence_end"]
+    return Markup("{}<mark>{}</mark>{}").format(
+        escape(text[:start]), escape(text[start:end]), escape(text[end:])
+    )
+
+
+def format_duration(delta) -> str:
+    """A duration as minutes and seconds."""
+    if delta is None:
+        return "—"
+    seconds = int(delta.total_seconds())
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {seconds:02d} s"
