@@ -2,9 +2,12 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+PORT ?= 5000
+WORKERS ?= 2
 BANK ?= questions/romania-ww2
+FLASK := $(BIN)/flask --app quizapp
 
-.PHONY: install run test lint format bench clean
+.PHONY: install browser run dev setup test lint format bench clean
 
 install: $(VENV)/.installed
 
@@ -14,14 +17,29 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: install
-	$(BIN)/flask --app quizapp bank check $(BANK)
-	$(BIN)/flask --app quizapp bank generate $(BANK) --lang en --count 7 --seed 1 --format text
+# Debian's Chromium for the browser test (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install chromium'"; exit 1; \
+	  fi; }
 
-test: install
+# Upgrade the database, load every bank under questions/, create a first teacher if none.
+setup: install
+	$(FLASK) setup
+
+run: setup
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - 'quizapp:create_app()'
+
+dev: setup
+	$(FLASK) run --debug --port $(PORT)
+
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/flask --app quizapp bank check $(BANK)
+	$(FLASK) bank check $(BANK)
 	$(BIN)/pytest
 
 lint: install

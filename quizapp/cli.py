@@ -1,25 +1,32 @@
-"""Command line: `flask --app quizapp bank check|generate` (these need no database)."""
+"""Command line: `flask --app quizapp bank ...`, `user create`, `setup`.
+
+`bank check` and `bank generate` read a bank folder and need no database.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from pathlib import Path
 
 import click
-from flask import Flask
-from flask.cli import AppGroup
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from quizapp.core.bank import BankError, load_bank, summarise
 from quizapp.core.generation import DEFAULT_TYPES, GenerationError, QuestionPool
 from quizapp.core.question_types import TYPES, Question
 
-bank_cli = AppGroup("bank", help="Check banks and generate questions from them.")
+bank_cli = AppGroup("bank", help="Check, load and generate from question banks.")
+user_cli = AppGroup("user", help="Manage user accounts.")
 
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(bank_cli)
+    app.cli.add_command(user_cli)
+    app.cli.add_command(setup_command)
 
 
 def _load_or_exit(path: str):
@@ -134,6 +141,78 @@ def _as_text(number: int, question: Question) -> str:
     return "\n".join(lines)
 
 
-def bank_paths(banks_dir: str) -> list[Path]:
-    """Every bank folder (one holding a bank.yaml) under the banks directory."""
-    return sorted(p.parent for p in Path(banks_dir).glob("*/bank.yaml"))
+def load_banks(folders: list[Path]) -> bool:
+    """Validate and store each bank folder, one transaction each; report what happened."""
+    from quizapp.extensions import db
+    from quizapp.services.banks import load_folder
+
+    ok = True
+    for folder in folders:
+        result = load_folder(folder)
+        if result.status == "invalid":
+            db.session.rollback()
+            ok = False
+            click.echo(f"{folder}: not loaded, {len(result.problems)} problem(s):", err=True)
+            for problem in result.problems:
+                click.echo(f"  {problem}", err=True)
+            continue
+        db.session.commit()
+        click.echo(f"{result.slug}: {result.status} ({result.facts} facts)")
+    return ok
+
+
+@bank_cli.command("load")
+@click.argument("paths", nargs=-1, type=click.Path(file_okay=False, exists=True))
+def load_command(paths: tuple[str, ...]) -> None:
+    """Store banks in the database (all under the banks folder when no path is given).
+
+    Loading is idempotent; a changed bank is updated in place and keeps learners' history.
+    """
+    from quizapp.services.banks import bank_folders
+
+    folders = [Path(p) for p in paths] or bank_folders(current_app.config["BANKS_DIR"])
+    if not load_banks(folders):
+        raise SystemExit(1)
+
+
+@user_cli.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["student", "teacher"]), default="student")
+def create_user_command(name: str, role: str) -> None:
+    """Create a user; the password is asked for, or read from standard input when piped."""
+    from quizapp.extensions import db
+    from quizapp.services.users import AccountError, create_user
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        user = create_user(name, password, role)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"created {user.role} {user.name}")
+
+
+@click.command("setup")
+@with_appcontext
+def setup_command() -> None:
+    """Upgrade the database, load every bank, and make sure a teacher exists."""
+    from flask_migrate import upgrade
+
+    from quizapp.extensions import db
+    from quizapp.services.banks import bank_folders
+    from quizapp.services.users import ensure_teacher
+
+    upgrade()
+    load_banks(bank_folders(current_app.config["BANKS_DIR"]))
+    created = ensure_teacher()
+    if created:
+        user, password = created
+        db.session.commit()
+        click.echo("")
+        click.echo(f"  First teacher account: {user.name}")
+        click.echo(f"  One-time password:     {password}")
+        click.echo("  (log in with it and choose your own password)")
+        click.echo("")

@@ -1,11 +1,18 @@
-"""Shared fixtures: the founding bank, copies of it to break, and the Flask app."""
+"""Shared fixtures: the founding bank, the app on a fresh database per test, users, clients.
+
+The suite runs on SQLite always, and on PostgreSQL too when QUIZAPP_TEST_DATABASE_URL is set:
+every test that uses `app` runs once per database.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from quizapp import create_app
 from quizapp.core.bank import Bank, load_bank
@@ -13,6 +20,8 @@ from quizapp.core.generation import QuestionPool
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK_DIR = ROOT / "questions" / "romania-ww2"
+PASSWORD = "correct horse battery"
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("QUIZAPP_TEST_DATABASE_URL") else [])
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +44,102 @@ def bank_copy(tmp_path: Path) -> Path:
     return target
 
 
+_postgres_schema_ready = False
+
+
+def _database_url(backend: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    return os.environ["QUIZAPP_TEST_DATABASE_URL"]
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request, tmp_path, bank):
+    """The app with test settings on an empty database holding the founding bank."""
+    from quizapp.extensions import db
+    from quizapp.services.banks import store_bank
+
+    global _postgres_schema_ready
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test secret",
+        "SQLALCHEMY_DATABASE_URI": _database_url(request.param, tmp_path),
+        "WTF_CSRF_ENABLED": False,
+    }
+    settings.update(getattr(request, "param_settings", {}))
+    marker = request.node.get_closest_marker("settings")
+    if marker:
+        settings.update(marker.kwargs)
+    application = create_app(settings)
+    with application.app_context():
+        if request.param == "sqlite":
+            db.create_all()
+        else:
+            if not _postgres_schema_ready:
+                db.drop_all()
+                db.create_all()
+                _postgres_schema_ready = True
+            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        store_bank(bank, "founding")
+        db.session.commit()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
-def app():
-    """An application with test settings."""
-    return create_app({"TESTING": True})
+def client(app):
+    """A browser-like client, not logged in."""
+    return app.test_client()
+
+
+def make_user(app, name: str, role: str = "student"):
+    """Create a user with the shared test password; return its id."""
+    from quizapp.extensions import db
+    from quizapp.services.users import create_user
+
+    with app.app_context():
+        user = create_user(name, PASSWORD, role)
+        db.session.commit()
+        return user.id
+
+
+def log_in(client, name: str):
+    """Log a client in through the login form."""
+    response = client.post("/login", data={"name": name, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def student(app):
+    """A student's id."""
+    return make_user(app, "ana")
+
+
+@pytest.fixture
+def teacher(app):
+    """A teacher's id."""
+    return make_user(app, "profesora", role="teacher")
+
+
+@pytest.fixture
+def student_client(app, student):
+    """A client logged in as the student."""
+    return log_in(app.test_client(), "ana")
+
+
+@pytest.fixture
+def teacher_client(app, teacher):
+    """A client logged in as the teacher."""
+    return log_in(app.test_client(), "profesora")
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form in a page."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)

@@ -412,7 +412,7 @@ TYPES: dict[str, QuestionType] = {
             lambda fact: True,
             build_multiple_choice,
             check_choice,
-            "quiz/types/mcq.html",
+            "quiz/types/choice.html",
         ),
         QuestionType(
             "tf",
@@ -420,7 +420,7 @@ TYPES: dict[str, QuestionType] = {
             lambda fact: fact.answer in fact.statement,
             build_true_false,
             check_choice,
-            "quiz/types/tf.html",
+            "quiz/types/choice.html",
         ),
         QuestionType(
             "cloze",

@@ -209,13 +209,13 @@ def core_bank(bank: Bank) -> core.Bank:
     return result
 
 
-_pools: dict[tuple[int, int], QuestionPool] = {}
+_pools: dict[tuple[int, int, str], QuestionPool] = {}
 _pools_lock = threading.Lock()
 
 
 def question_pool(bank: Bank) -> QuestionPool:
     """The bank indexed for drawing question sets, cached per process until the bank changes."""
-    key = (bank.id, bank.version)
+    key = (bank.id, bank.version, bank.content_hash)
     with _pools_lock:
         pool = _pools.get(key)
     if pool is None:

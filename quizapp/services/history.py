@@ -55,18 +55,22 @@ def attempts_page(user_id: int, page: int, per_page: int = PER_PAGE):
 def bank_summaries(user_id: int) -> list[BankSummary]:
     """Best and average percentage per bank over finished attempts."""
     percentage = _percentage()
+    totals = (
+        db.select(
+            Attempt.bank_id.label("bank_id"),
+            db.func.count(Attempt.id).label("attempts"),
+            db.func.max(percentage).label("best"),
+            db.func.avg(percentage).label("average"),
+        )
+        .where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None))
+        .group_by(Attempt.bank_id)
+        .subquery()
+    )
     rows = db.session.execute(
         db.select(
-            Bank.id,
-            Bank.slug,
-            Bank.titles,
-            db.func.count(Attempt.id),
-            db.func.max(percentage),
-            db.func.avg(percentage),
+            Bank.id, Bank.slug, Bank.titles, totals.c.attempts, totals.c.best, totals.c.average
         )
-        .join(Attempt, Attempt.bank_id == Bank.id)
-        .where(Attempt.user_id == user_id, Attempt.finished_at.is_not(None))
-        .group_by(Bank.id, Bank.slug, Bank.titles)
+        .join(totals, totals.c.bank_id == Bank.id)
         .order_by(Bank.slug)
     ).all()
     return [

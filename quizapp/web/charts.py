@@ -82,6 +82,19 @@ def trend_chart(
     return Markup("".join(parts))
 
 
-def legend(names: list[str]) -> list[tuple[str, str, str]]:
-    """(name, colour, shape) per series, in the chart's order, for an HTML legend."""
-    return [(name, *STYLES[i % len(STYLES)]) for i, name in enumerate(names)]
+def legend(names: list[str]) -> list[tuple[str, Markup]]:
+    """(name, a small SVG of its marker) per series, in the chart's order, for an HTML legend."""
+    entries = []
+    for index, name in enumerate(names):
+        colour, shape = STYLES[index % len(STYLES)]
+        marker = _marker(shape, 7, 7, colour, name)
+        entries.append(
+            (
+                name,
+                Markup(
+                    '<svg class="key" width="14" height="14" viewBox="0 0 14 14" '
+                    f'aria-hidden="true">{marker}</svg>'
+                ),
+            )
+        )
+    return entries

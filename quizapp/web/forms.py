@@ -15,6 +15,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -83,9 +84,12 @@ class StartQuizForm(FlaskForm):
 
     def set_choices(self, languages: list[str], display_language: str) -> None:
         """Fill the language and type choices for one bank."""
-        self.language.choices = [(code, LANGUAGE_NAMES.get(code, code)) for code in languages]
+        self.language.choices = [
+            SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in languages
+        ]
         self.types.choices = [
-            (name, t.title.get(display_language, t.title["en"])) for name, t in TYPES.items()
+            SelectChoice(name, t.title.get(display_language, t.title["en"]))
+            for name, t in TYPES.items()
         ]
 
 
@@ -96,7 +100,9 @@ def _choice_form(question: Question) -> type[FlaskForm]:
     class ChoiceForm(FlaskForm):
         answer = RadioField(
             _l("Your answer"),
-            choices=[(str(i), option) for i, option in enumerate(question.options or [])],
+            choices=[
+                SelectChoice(str(i), option) for i, option in enumerate(question.options or [])
+            ],
             validators=[InputRequired(message=_l("Choose an answer."))],
         )
 
@@ -119,7 +125,8 @@ def _order_form(question: Question) -> type[FlaskForm]:
     for index in range(len(options)):
         attributes[f"place_{index}"] = SelectField(
             _l("Position %(number)s", number=index + 1),
-            choices=[("", "—")] + [(str(i), label) for i, label in enumerate(options)],
+            choices=[SelectChoice("", "—")]
+            + [SelectChoice(str(i), label) for i, label in enumerate(options)],
             validators=[InputRequired(message=_l("Choose an event for every position."))],
         )
     return type("OrderForm", (FlaskForm,), attributes)
@@ -131,7 +138,8 @@ def _match_form(question: Question) -> type[FlaskForm]:
     for index, left in enumerate(options["left"]):
         attributes[f"pair_{index}"] = SelectField(
             left,
-            choices=[("", "—")] + [(str(i), right) for i, right in enumerate(options["right"])],
+            choices=[SelectChoice("", "—")]
+            + [SelectChoice(str(i), right) for i, right in enumerate(options["right"])],
             validators=[InputRequired(message=_l("Choose a match for every item."))],
         )
     return type("MatchForm", (FlaskForm,), attributes)

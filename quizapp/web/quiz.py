@@ -96,6 +96,7 @@ def question(attempt_id: int, position: int):
             form=form,
             template=TYPES[question.type].template,
             total=len(attempt.items),
+            finish_form=EmptyForm(),
         ), (400 if form.errors else 200)
     if request.method == "POST":
         if item.response is None:

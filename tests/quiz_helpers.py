@@ -1,0 +1,94 @@
+"""Helpers for view tests: start an attempt, read its frozen questions, answer them."""
+
+from __future__ import annotations
+
+import re
+
+from quizapp.core.question_types import TYPES
+from quizapp.extensions import db
+from quizapp.models import Attempt, AttemptItem, Response
+
+ALL_TYPES = list(TYPES)
+
+
+def start(client, language="en", count=7, types=ALL_TYPES, expect=302):
+    """Start an attempt through the home page form; return its id."""
+    data = {"b1-language": language, "b1-count": str(count), "b1-types": list(types)}
+    response = client.post("/banks/romania-ww2/start", data=data)
+    assert response.status_code == expect, response.get_data(as_text=True)
+    if expect != 302:
+        return None
+    match = re.search(r"/attempts/(\d+)/q/1$", response.headers["Location"])
+    assert match, response.headers["Location"]
+    return int(match.group(1))
+
+
+def frozen(app, attempt_id):
+    """The attempt's frozen questions by position."""
+    with app.app_context():
+        items = db.session.scalars(
+            db.select(AttemptItem)
+            .where(AttemptItem.attempt_id == attempt_id)
+            .order_by(AttemptItem.position)
+        )
+        return {item.position: dict(item.question) for item in items}
+
+
+def right_answer_form(question: dict) -> dict:
+    """Form data that answers a frozen question correctly."""
+    kind = question["type"]
+    if kind in ("mcq", "tf"):
+        return {"answer": str(question["options"].index(question["key"]))}
+    if kind in ("cloze", "short", "numeric"):
+        return {"answer": question["key"]}
+    if kind == "order":
+        return {
+            f"place_{i}": str(question["options"].index(label))
+            for i, label in enumerate(question["key"])
+        }
+    if kind == "match":
+        left, right = question["options"]["left"], question["options"]["right"]
+        return {
+            f"pair_{i}": str(right.index(question["key"][label])) for i, label in enumerate(left)
+        }
+    raise AssertionError(kind)
+
+
+def wrong_answer_form(question: dict) -> dict:
+    """Form data that answers a frozen question wrongly."""
+    kind = question["type"]
+    if kind in ("mcq", "tf"):
+        wrong = next(o for o in question["options"] if o != question["key"])
+        return {"answer": str(question["options"].index(wrong))}
+    if kind in ("cloze", "short", "numeric"):
+        return {"answer": "0" if kind == "numeric" else "Nobody at all"}
+    if kind == "order":
+        reversed_key = list(reversed(question["key"]))
+        return {
+            f"place_{i}": str(question["options"].index(label))
+            for i, label in enumerate(reversed_key)
+        }
+    if kind == "match":
+        left, right = question["options"]["left"], question["options"]["right"]
+        return {
+            f"pair_{i}": str((right.index(question["key"][label]) + 1) % len(right))
+            for i, label in enumerate(left)
+        }
+    raise AssertionError(kind)
+
+
+def responses(app, attempt_id):
+    """Stored responses of an attempt by position."""
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(AttemptItem.position, Response)
+            .join(Response)
+            .where(AttemptItem.attempt_id == attempt_id)
+        ).all()
+        return {position: response for position, response in rows}
+
+
+def attempt(app, attempt_id):
+    """The stored attempt."""
+    with app.app_context():
+        return db.session.get(Attempt, attempt_id)

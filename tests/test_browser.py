@@ -1,0 +1,121 @@
+"""Browser test: real Chromium (Debian's package, driven by Playwright) takes a short quiz."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from quizapp import create_app
+from quizapp.extensions import db
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+if CHROMIUM is None and not os.environ.get("CI"):
+    pytest.skip(
+        "Debian's chromium is not installed (make test installs it)", allow_module_level=True
+    )
+
+
+@pytest.fixture
+def live_server(tmp_path, bank):
+    """The app with CSRF on, served on a free local port by a thread."""
+    from quizapp.services.banks import store_bank
+
+    app = create_app(
+        {
+            "SECRET_KEY": "browser test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        store_bank(bank, "browser")
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def page():
+    """A fresh Chromium page."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "Debian's chromium package must be installed"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def _answer(page) -> None:
+    """Answer whatever question is shown, through its inputs, as a keyboard user could."""
+    radios = page.locator("input[type=radio]")
+    if radios.count():
+        radios.first.check()
+    elif page.locator("input[name=answer]").count():
+        page.fill("input[name=answer]", "1944")
+    else:
+        selects = page.locator("select")
+        for index in range(selects.count()):
+            selects.nth(index).select_option(index=index + 1)
+    page.get_by_role("button", name="Answer", exact=True).click()
+
+
+def test_a_learner_takes_a_short_quiz_and_follows_a_source_link(live_server, page):
+    page.goto(live_server + "/register")
+    page.fill("input[name=name]", "browser-learner")
+    page.fill("input[name=password]", "a long password")
+    page.fill("input[name=confirm]", "a long password")
+    page.get_by_role("button", name="Register").click()
+    assert "Welcome, browser-learner" in page.content()
+
+    page.select_option("select[name=b1-language]", "es")
+    page.fill("input[name=b1-count]", "5")
+    page.get_by_role("button", name="Start a quiz").click()
+    for number in range(1, 6):
+        assert f"Question {number} of 5" in page.content()
+        _answer(page)
+        verdict = page.locator(".verdict").inner_text()
+        assert any(word in verdict for word in ("Right", "Wrong", "Partly"))
+        assert page.locator("figure.source mark").count() >= 1
+        if number < 5:
+            page.get_by_role("link", name="Next question").click()
+    page.get_by_role("button", name="See your results").click()
+    assert "Results" in page.content() and "/ 5" in page.content()
+
+    link = page.locator("figure.source figcaption a").first
+    href = link.get_attribute("href")
+    anchor = href.split("#", 1)[1]
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("#" + anchor)
+    target = page.locator(f"section.passage#{anchor}")
+    assert target.is_visible()
+    # The linked passage is the :target, highlighted by the stylesheet.
+    outline = target.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline == "solid"
+
+    page.goto(live_server + "/history")
+    assert page.locator("svg.chart").count() == 1
+    page.screenshot(path=str(os.environ.get("QUIZAPP_SCREENSHOT", "/tmp/quizapp-history.png")))

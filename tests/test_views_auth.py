@@ -1,0 +1,130 @@
+"""View tests: registration, login, logout, one-time passwords, CSRF, the user CLI."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORD, csrf_token, log_in, make_user
+
+
+def test_register_logs_in_and_lands_on_the_quizzes(client, app):
+    response = client.post(
+        "/register", data={"name": "carla", "password": PASSWORD, "confirm": PASSWORD}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert "carla" in page and "Start a quiz" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": "ca", "password": PASSWORD, "confirm": PASSWORD}, "between 3 and 64"),
+        ({"name": "carla", "password": "short", "confirm": "short"}, "at least 8"),
+        ({"name": "carla", "password": PASSWORD, "confirm": "other one!"}, "The passwords differ."),
+        ({"name": "bad name!", "password": PASSWORD, "confirm": PASSWORD}, "letters, digits"),
+    ],
+)
+def test_invalid_registrations_rerender_with_a_message(client, data, message):
+    response = client.post("/register", data=data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_a_taken_name_is_refused(client, app, student):
+    response = client.post(
+        "/register", data={"name": "ANA", "password": PASSWORD, "confirm": PASSWORD}
+    )
+    assert response.status_code == 400 and "That user name is taken." in response.get_data(
+        as_text=True
+    )
+
+
+def test_login_with_a_wrong_password_says_so(client, student):
+    response = client.post("/login", data={"name": "ana", "password": "not it at all"})
+    assert response.status_code == 400
+    assert "Wrong user name or password." in response.get_data(as_text=True)
+
+
+def test_login_follows_next_only_on_this_site(client, student):
+    response = client.post("/login?next=/history", data={"name": "ana", "password": PASSWORD})
+    assert response.headers["Location"] == "/history"
+    client.post("/logout")
+    for evil in ("https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x"):
+        response = client.post(
+            "/login", query_string={"next": evil}, data={"name": "ana", "password": PASSWORD}
+        )
+        assert response.headers["Location"] == "/", evil
+        client.post("/logout")
+
+
+def test_logout_is_a_post(student_client):
+    assert student_client.get("/logout").status_code == 405
+    assert student_client.post("/logout").status_code == 302
+    assert student_client.get("/history").status_code == 302
+
+
+def test_pages_for_learners_redirect_to_login(client):
+    response = client.get("/history")
+    assert response.status_code == 302 and "/login?next=%2Fhistory" in response.headers["Location"]
+
+
+def test_first_teacher_gets_a_one_time_password(app):
+    from quizapp.extensions import db
+    from quizapp.services.users import ensure_teacher
+
+    with app.app_context():
+        created = ensure_teacher()
+        db.session.commit()
+        assert created is not None
+        user, password = created
+        name = user.name
+        assert ensure_teacher() is None
+    client = app.test_client()
+    response = client.post("/login", data={"name": name, "password": password})
+    assert response.headers["Location"] == "/password"
+    response = client.post(
+        "/password", data={"password": "new secret 1", "confirm": "new secret 1"}
+    )
+    assert response.status_code == 302
+    client.post("/logout")
+    assert client.post("/login", data={"name": name, "password": password}).status_code == 400
+
+
+def test_user_create_reads_the_password_from_stdin(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["user", "create", "dana", "--role", "teacher"], input=f"{PASSWORD}\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "created teacher dana" in result.output
+    log_in(app.test_client(), "dana")
+    again = runner.invoke(args=["user", "create", "dana"], input=f"{PASSWORD}\n")
+    assert again.exit_code == 1 and "taken" in again.output
+    short = runner.invoke(args=["user", "create", "erin"], input="short\n")
+    assert short.exit_code == 1 and "at least 8" in short.output
+
+
+def test_passwords_are_stored_hashed(app, student):
+    from quizapp.extensions import db
+    from quizapp.models import User
+
+    with app.app_context():
+        user = db.session.get(User, student)
+        assert PASSWORD not in user.password_hash
+        assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+
+
+@pytest.mark.settings(WTF_CSRF_ENABLED=True)
+def test_a_post_without_a_csrf_token_is_refused(app, client):
+    make_user(app, "felix")
+    response = client.post("/login", data={"name": "felix", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "The form has expired" in response.get_data(as_text=True)
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        "/login", data={"name": "felix", "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
+    assert client.post("/logout").status_code == 400
+    assert client.get("/history").status_code == 200  # the logout without a token did nothing

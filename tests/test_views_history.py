@@ -1,0 +1,69 @@
+"""View tests: history pages, the chart, pagination, who may see whose history."""
+
+from __future__ import annotations
+
+from tests.conftest import log_in, make_user
+from tests.quiz_helpers import frozen, right_answer_form, start, wrong_answer_form
+
+
+def _finish_quiz(app, client, right: int, count: int = 5) -> int:
+    attempt_id = start(client, count=count, types=["short"])
+    for position, question in frozen(app, attempt_id).items():
+        form = right_answer_form(question) if position <= right else wrong_answer_form(question)
+        client.post(f"/attempts/{attempt_id}/q/{position}", data=form)
+    client.post(f"/attempts/{attempt_id}/finish")
+    return attempt_id
+
+
+def test_history_shows_best_average_and_a_chart(app, student_client):
+    _finish_quiz(app, student_client, right=5)
+    _finish_quiz(app, student_client, right=2)
+    page = student_client.get("/history").get_data(as_text=True)
+    assert "Your history" in page
+    assert "<td>2</td><td>100%</td><td>70%</td>" in page
+    assert page.count("<circle") == 3 and "<polyline" in page  # two attempts, one legend key
+    assert "Percentage over time, per bank" in page
+
+
+def test_history_is_paginated_newest_first(app, student_client):
+    ids = [_finish_quiz(app, student_client, right=1) for _ in range(12)]
+    first = student_client.get("/history").get_data(as_text=True)
+    assert f"/attempts/{ids[-1]}" in first and f'/attempts/{ids[0]}"' not in first
+    assert "Page 1 of 2" in first
+    second = student_client.get("/history?page=2").get_data(as_text=True)
+    assert f"/attempts/{ids[0]}" in second
+
+
+def test_an_empty_history_invites_a_quiz(student_client):
+    page = student_client.get("/history").get_data(as_text=True)
+    assert "No attempts yet." in page and "<svg" not in page
+
+
+def test_a_student_cannot_see_another_learners_history(app, student_client, student):
+    other_id = make_user(app, "boris")
+    assert student_client.get(f"/history/{other_id}").status_code == 404
+    assert student_client.get(f"/history/{student}").status_code == 200
+    assert student_client.get("/class").status_code == 403
+
+
+def test_a_teacher_sees_the_class_and_any_learners_history(
+    app, student_client, student, teacher_client
+):
+    attempt_id = _finish_quiz(app, student_client, right=3)
+    page = teacher_client.get("/class").get_data(as_text=True)
+    assert "ana" in page and "60%" in page
+    history = teacher_client.get(f"/history/{student}").get_data(as_text=True)
+    assert "History of ana" in history and f"/attempts/{attempt_id}" in history
+    review = teacher_client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "Learner: ana" in review and "3 / 5" in review
+    # Teachers read; they cannot answer for the learner.
+    assert teacher_client.post(f"/attempts/{attempt_id}/q/1", data={}).status_code == 404
+    assert teacher_client.get("/history/9999").status_code == 404
+
+
+def test_the_review_is_reachable_later_from_history(app, student_client):
+    attempt_id = _finish_quiz(app, student_client, right=4)
+    log_in(app.test_client(), "ana")
+    review = student_client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "4 / 5" in review and "(80%)" in review
+    assert review.count("Right answer") == 5 and review.count("<mark>") == 5
