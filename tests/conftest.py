@@ -76,9 +76,9 @@ def app(request, tmp_path, bank):
             db.create_all()
         else:
             if not _postgres_schema_ready:
-                db.drop_all()
-                db.create_all()
+                db.drop_all()  # a schema left by an older run may differ from the models
                 _postgres_schema_ready = True
+            db.create_all()  # other tests (migrations) may have dropped the tables
             tables = ", ".join(t.name for t in db.metadata.sorted_tables)
             db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             db.session.commit()

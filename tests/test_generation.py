@@ -199,6 +199,8 @@ def test_matching_pairs_labels_with_answers(pool, language):
         assert 3 <= len(question.key) <= 5
         assert sorted(question.options["left"]) == sorted(question.key)
         assert sorted(question.options["right"]) == sorted(question.key.values())
+        in_item_order = [question.key[label] for label in question.options["left"]]
+        assert question.options["right"] != in_item_order
         assert check_answer(question, dict(question.key)).correct
         if question.items[0]["answer"] and parse_date(question.items[0]["answer"]):
             dates = [parse_date(item["answer"]) for item in question.items]

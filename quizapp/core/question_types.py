@@ -337,9 +337,15 @@ def build_match(facts: list[Fact], ctx: GenerationContext) -> Question | None:
     """Labels on the left, answers on the right, shuffled; the key pairs them."""
     first = facts[0]
     left = [f.label or "" for f in facts]
-    right = [f.answer for f in facts]
     ctx.rng.shuffle(left)
-    ctx.rng.shuffle(right)
+    answers = {f.label or "": f.answer for f in facts}
+    aligned = [answers[label] for label in left]
+    right = aligned[:]
+    # Answers listed in the same order as their items would give the pairs away.
+    for _ in range(10):
+        ctx.rng.shuffle(right)
+        if right != aligned:
+            break
     return ctx.base(
         "match",
         first,
