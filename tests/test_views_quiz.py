@@ -223,3 +223,33 @@ def test_sources_list_documents_with_attribution(client):
     page = client.get("/sources").get_data(as_text=True)
     assert page.count('href="/sources/') >= 4
     assert "U.S. Library of Congress" in page and "CC BY-SA" in page
+
+
+@pytest.mark.settings(PROPAGATE_EXCEPTIONS=False)
+def test_an_error_shows_a_page_without_a_traceback(app, client):
+    def explode():
+        raise RuntimeError("internal detail that must not leak")
+
+    app.add_url_rule("/explode", view_func=explode)
+    response = client.get("/explode")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500 and "Something went wrong" in body
+    assert "Traceback" not in body and "internal detail" not in body
+
+
+def test_text_from_the_bank_is_escaped(app, student_client, bank):
+    from dataclasses import replace
+
+    from quizapp.extensions import db
+    from quizapp.services.banks import store_bank
+
+    hostile = replace(
+        bank,
+        facts=[replace(f, stems=("<script>alert(1)</script> " + f.stems[0],)) for f in bank.facts],
+    )
+    with app.app_context():
+        store_bank(hostile, "hostile")
+        db.session.commit()
+    attempt_id = start(student_client, count=5, types=["short"])
+    page = student_client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page

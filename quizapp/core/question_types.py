@@ -137,7 +137,6 @@ class QuestionType:
     """A registered question type: which facts it can use, how to build it, how to check it."""
 
     name: str
-    title: dict[str, str]
     eligible: Callable[[Fact], bool]
     build: Builder
     check: Checker
@@ -414,7 +413,6 @@ TYPES: dict[str, QuestionType] = {
     for t in (
         QuestionType(
             "mcq",
-            {"en": "Multiple choice", "es": "Opción múltiple"},
             lambda fact: True,
             build_multiple_choice,
             check_choice,
@@ -422,7 +420,6 @@ TYPES: dict[str, QuestionType] = {
         ),
         QuestionType(
             "tf",
-            {"en": "True or false", "es": "Verdadero o falso"},
             lambda fact: fact.answer in fact.statement,
             build_true_false,
             check_choice,
@@ -430,7 +427,6 @@ TYPES: dict[str, QuestionType] = {
         ),
         QuestionType(
             "cloze",
-            {"en": "Fill in the blank", "es": "Completar el espacio"},
             cloze_eligible,
             build_cloze,
             check_typed,
@@ -438,7 +434,6 @@ TYPES: dict[str, QuestionType] = {
         ),
         QuestionType(
             "short",
-            {"en": "Short answer", "es": "Respuesta corta"},
             lambda fact: True,
             build_short_answer,
             check_typed,
@@ -446,7 +441,6 @@ TYPES: dict[str, QuestionType] = {
         ),
         QuestionType(
             "numeric",
-            {"en": "Numeric", "es": "Numérica"},
             lambda fact: fact.kind in NUMERIC_KINDS,
             build_numeric,
             check_typed,
@@ -454,7 +448,6 @@ TYPES: dict[str, QuestionType] = {
         ),
         QuestionType(
             "order",
-            {"en": "Chronological order", "es": "Orden cronológico"},
             order_eligible,
             build_order,
             check_order,
@@ -463,7 +456,6 @@ TYPES: dict[str, QuestionType] = {
         ),
         QuestionType(
             "match",
-            {"en": "Matching", "es": "Emparejar"},
             match_eligible,
             build_match,
             check_match,

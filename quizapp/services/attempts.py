@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.core.generation import GenerationError
@@ -45,16 +46,22 @@ def start_attempt(
 ) -> Attempt:
     """Draw a question set and freeze it into a new attempt (the caller commits)."""
     if language not in bank.languages:
-        raise QuizError(f"This bank has no questions in {language!r}.")
+        raise QuizError(_("This bank has no questions in %(language)s.", language=language))
     if not MIN_QUESTIONS <= count <= MAX_QUESTIONS:
-        raise QuizError(f"Choose between {MIN_QUESTIONS} and {MAX_QUESTIONS} questions.")
+        raise QuizError(
+            _(
+                "Choose between %(low)d and %(high)d questions.",
+                low=MIN_QUESTIONS,
+                high=MAX_QUESTIONS,
+            )
+        )
     seed = secrets.randbelow(2**31) if seed is None else seed
     try:
         questions = question_pool(bank).generate(count, language, seed, types)
     except GenerationError as error:
         raise QuizError(str(error)) from None
     if not questions:
-        raise QuizError("This bank has no questions of those types in that language.")
+        raise QuizError(_("This bank has no questions of those types in that language."))
     attempt = Attempt(
         user_id=user.id,
         bank_id=bank.id,
@@ -117,7 +124,7 @@ def record_answer(user: User, attempt_id: int, position: int, given: Any) -> Ans
     if item.response is not None:
         return AnswerOutcome(item.response, first=False)
     if attempt.finished_at is not None:
-        raise QuizError("This attempt is finished; its answers can no longer change.")
+        raise QuizError(_("This attempt is finished; its answers can no longer change."))
     result = check_answer(frozen_question(item), given)
     now = utcnow()
     seconds = (now - item.shown_at).total_seconds() if item.shown_at else None

@@ -6,6 +6,7 @@ import functools
 import re
 import secrets
 
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
@@ -28,13 +29,15 @@ def create_user(name: str, password: str, role: str = "student") -> User:
     """Add a user with a hashed password (the caller commits)."""
     name = name.strip()
     if not NAME_PATTERN.match(name):
-        raise AccountError("A user name has 3 to 64 letters, digits, dots, hyphens or underscores.")
+        raise AccountError(
+            _("A user name has 3 to 64 letters, digits, dots, hyphens or underscores.")
+        )
     if role not in ROLES:
-        raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+        raise AccountError(_("The role must be one of: %(roles)s.", roles=", ".join(ROLES)))
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"The password needs at least {MIN_PASSWORD} characters.")
+        raise AccountError(_("The password needs at least %(n)d characters.", n=MIN_PASSWORD))
     if find_user(name) is not None:
-        raise AccountError("That user name is taken.")
+        raise AccountError(_("That user name is taken."))
     user = User(name=name, role=role, password_hash=generate_password_hash(password))
     db.session.add(user)
     db.session.flush()
@@ -54,7 +57,7 @@ def authenticate(name: str, password: str) -> User | None:
 def change_password(user: User, new_password: str) -> None:
     """Set a new password and clear the one-time flag (the caller commits)."""
     if len(new_password) < MIN_PASSWORD:
-        raise AccountError(f"The password needs at least {MIN_PASSWORD} characters.")
+        raise AccountError(_("The password needs at least %(n)d characters.", n=MIN_PASSWORD))
     user.password_hash = generate_password_hash(new_password)
     user.must_change_password = False
 

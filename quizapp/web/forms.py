@@ -23,6 +23,15 @@ from quizapp.core.question_types import TYPES, Question
 from quizapp.services.attempts import MAX_QUESTIONS, MIN_QUESTIONS
 
 LANGUAGE_NAMES = {"en": _l("English"), "es": _l("Spanish")}
+TYPE_NAMES = {
+    "mcq": _l("Multiple choice"),
+    "tf": _l("True or false"),
+    "cloze": _l("Fill in the blank"),
+    "short": _l("Short answer"),
+    "numeric": _l("Numeric"),
+    "order": _l("Chronological order"),
+    "match": _l("Matching"),
+}
 
 
 class EmptyForm(FlaskForm):
@@ -82,15 +91,12 @@ class StartQuizForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose at least one question type."))],
     )
 
-    def set_choices(self, languages: list[str], display_language: str) -> None:
+    def set_choices(self, languages: list[str]) -> None:
         """Fill the language and type choices for one bank."""
         self.language.choices = [
             SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in languages
         ]
-        self.types.choices = [
-            SelectChoice(name, t.title.get(display_language, t.title["en"]))
-            for name, t in TYPES.items()
-        ]
+        self.types.choices = [SelectChoice(name, TYPE_NAMES.get(name, name)) for name in TYPES]
 
 
 # How each kind of input becomes form fields and, back, an answer for the checker.

@@ -11,14 +11,13 @@ from quizapp.extensions import db
 from quizapp.models import Bank
 from quizapp.services import attempts, banks
 from quizapp.web.forms import EmptyForm, StartQuizForm, answer_form, answer_from
-from quizapp.web.i18n import current_language
 
 bp = Blueprint("quiz", __name__)
 
 
 def _start_form(bank: Bank) -> StartQuizForm:
     form = StartQuizForm(prefix=f"b{bank.id}")
-    form.set_choices(bank.languages, current_language())
+    form.set_choices(bank.languages)
     return form
 
 
