@@ -28,11 +28,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _resolve_paths(app)
     _secret_key(app)
+    _security_settings(app)
 
-    from quizapp.extensions import babel, csrf, db, login_manager, migrate
+    from quizapp.database import install_engine_events
+    from quizapp.extensions import babel, csrf, db, limiter, login_manager, migrate
     from quizapp.web.i18n import current_language
 
+    install_engine_events()
     db.init_app(app)
+    limiter.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -54,6 +58,15 @@ def _resolve_paths(app: Flask) -> None:
     if not url:
         url = f"sqlite:///{Path(app.instance_path) / 'quizapp.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+
+def _security_settings(app: Flask) -> None:
+    """Secure cookies over HTTPS; rate limits shared through Redis when it is configured."""
+    https = bool(app.config.get("HTTPS"))
+    app.config["SESSION_COOKIE_SECURE"] = https
+    app.config["REMEMBER_COOKIE_SECURE"] = https
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
 
 
 def _secret_key(app: Flask) -> None:

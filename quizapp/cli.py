@@ -27,6 +27,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(bank_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(setup_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _load_or_exit(path: str):
@@ -216,3 +218,34 @@ def setup_command() -> None:
         click.echo(f"  One-time password:     {password}")
         click.echo("  (log in with it and choose your own password)")
         click.echo("")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file: Path) -> None:
+    """Copy the SQLite database to FILE with the online backup API (safe while serving)."""
+    from quizapp.backup import BackupError, backup
+
+    try:
+        pages = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backed up {pages} pages to {file} (integrity check: ok)")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@with_appcontext
+def restore_command(file: Path, yes: bool) -> None:
+    """Replace the SQLite database with a backup FILE (stop the server first)."""
+    from quizapp.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces every row of the current database. Go on?", abort=True)
+    try:
+        pages = restore(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored {pages} pages from {file}")

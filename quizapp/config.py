@@ -12,6 +12,19 @@ PREFIX = "QUIZAPP_"
 DEFAULTS: dict[str, Any] = {
     "BANKS_DIR": "questions",
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    # Requests larger than this are refused with a 413 page that says the limit.
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # Rate limits (Flask-Limiter syntax); counted in Redis when REDIS_URL is set.
+    "RATELIMIT_LOGIN": "10 per minute",
+    "RATELIMIT_REGISTER": "100 per hour",
+    "RATELIMIT_WRONG_ANSWERS": "30 per minute",
+    "RATELIMIT_HEADERS_ENABLED": False,
+    # Seconds after a timed attempt's deadline during which an answer still counts.
+    "DEADLINE_GRACE_SECONDS": 30,
 }
 
 

@@ -143,3 +143,26 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+@pytest.fixture
+def sqlite_app(tmp_path, bank):
+    """An app on a SQLite file, whatever the other backends."""
+    from quizapp.extensions import db
+    from quizapp.services.banks import store_bank
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        store_bank(bank, "x")
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()

@@ -12,11 +12,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.core.generation import GenerationError
 from quizapp.core.question_types import TYPES, Question, check_answer
+from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Bank, Response, User, utcnow
 from quizapp.services.banks import question_pool
@@ -43,8 +45,13 @@ def start_attempt(
     count: int,
     types: list[str],
     seed: int | None = None,
+    time_limit_minutes: int | None = None,
 ) -> Attempt:
-    """Draw a question set and freeze it into a new attempt (the caller commits)."""
+    """Draw a question set and freeze it into a new attempt (the caller commits).
+
+    With a time limit, the deadline is stored now; answers after it (plus a short grace) are
+    refused and close the attempt.
+    """
     if language not in bank.languages:
         raise QuizError(_("This bank has no questions in %(language)s.", language=language))
     if not MIN_QUESTIONS <= count <= MAX_QUESTIONS:
@@ -62,11 +69,23 @@ def start_attempt(
         raise QuizError(str(error)) from None
     if not questions:
         raise QuizError(_("This bank has no questions of those types in that language."))
+    user_id = user.id
+    started = utcnow()
+    deadline = started + dt.timedelta(minutes=time_limit_minutes) if time_limit_minutes else None
+    begin_write()
     attempt = Attempt(
-        user_id=user.id,
+        user_id=user_id,
+        started_at=started,
+        deadline=deadline,
         bank_id=bank.id,
         language=language,
-        settings={"count": count, "types": list(types), "seed": seed, "version": bank.version},
+        settings={
+            "count": count,
+            "types": list(types),
+            "seed": seed,
+            "version": bank.version,
+            "time_limit_minutes": time_limit_minutes or 0,
+        },
         max_score=float(len(questions)),
     )
     attempt.items = [
@@ -109,12 +128,23 @@ def frozen_question(item: AttemptItem) -> Question:
 
 def mark_shown(item: AttemptItem) -> None:
     """Remember when a question was first shown, to time the answer (the caller commits)."""
-    if item.shown_at is None:
-        item.shown_at = utcnow()
+    if item.shown_at is not None:
+        return
+    item_id = item.id
+    begin_write()
+    db.session.execute(
+        db.update(AttemptItem)
+        .where(AttemptItem.id == item_id, AttemptItem.shown_at.is_(None))
+        .values(shown_at=utcnow())
+    )
 
 
 def record_answer(user: User, attempt_id: int, position: int, given: Any) -> AnswerOutcome:
-    """Check and store an answer; a repeated answer to the same item keeps the first one."""
+    """Check and store an answer; a repeated answer to the same item keeps the first one.
+
+    Reading and checking happen before the write transaction, so the write lock is held only
+    for one insert; the unique item id makes a concurrent second answer a no-op.
+    """
     attempt = attempt_for(user, attempt_id, write=True)
     if attempt is None:
         raise LookupError("no such attempt")
@@ -125,11 +155,26 @@ def record_answer(user: User, attempt_id: int, position: int, given: Any) -> Ans
         return AnswerOutcome(item.response, first=False)
     if attempt.finished_at is not None:
         raise QuizError(_("This attempt is finished; its answers can no longer change."))
-    result = check_answer(frozen_question(item), given)
     now = utcnow()
+    if attempt.deadline is not None and now > attempt.deadline + _grace():
+        close_attempt(user, attempt.id)
+        db.session.commit()
+        raise QuizError(_("Time is up: this answer came after the deadline and was not counted."))
+    result = check_answer(frozen_question(item), given)
     seconds = (now - item.shown_at).total_seconds() if item.shown_at else None
+    item_id = item.id
+    begin_write()
+    existing = db.session.scalar(db.select(Response).where(Response.item_id == item_id))
+    if existing is not None:
+        return AnswerOutcome(existing, first=False)
+    still_open = db.session.scalar(
+        db.select(Attempt.id).where(Attempt.id == attempt_id, Attempt.finished_at.is_(None))
+    )
+    if still_open is None:
+        db.session.rollback()
+        raise QuizError(_("This attempt is finished; its answers can no longer change."))
     response = Response(
-        item_id=item.id,
+        item_id=item_id,
         given=given,
         normalised=result.normalised,
         correct=result.correct,
@@ -141,30 +186,44 @@ def record_answer(user: User, attempt_id: int, position: int, given: Any) -> Ans
     try:
         db.session.commit()
     except IntegrityError:
-        # Another request stored an answer to this item first: that one stands.
+        # Another request stored an answer to this item first (PostgreSQL): that one stands.
         db.session.rollback()
-        existing = db.session.scalar(db.select(Response).where(Response.item_id == item.id))
+        existing = db.session.scalar(db.select(Response).where(Response.item_id == item_id))
         assert existing is not None
         return AnswerOutcome(existing, first=False)
     return AnswerOutcome(response, first=True)
 
 
+def _grace() -> dt.timedelta:
+    return dt.timedelta(seconds=current_app.config.get("DEADLINE_GRACE_SECONDS", 30))
+
+
 def finish_attempt(user: User, attempt_id: int) -> Attempt:
     """Close the attempt and total its score in SQL; finishing twice changes nothing."""
-    attempt = attempt_for(user, attempt_id, write=True)
-    if attempt is None:
+    if attempt_for(user, attempt_id, write=True) is None:
         raise LookupError("no such attempt")
-    if attempt.finished_at is None:
-        attempt.score = float(
-            db.session.scalar(
-                db.select(db.func.coalesce(db.func.sum(Response.points), 0.0))
-                .join(AttemptItem)
-                .where(AttemptItem.attempt_id == attempt.id)
-            )
-            or 0.0
-        )
-        attempt.finished_at = utcnow()
+    close_attempt(user, attempt_id)
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt is not None
     return attempt
+
+
+def close_attempt(user: User, attempt_id: int) -> None:
+    """Set the finish time and the score (sum of points) in one short write transaction."""
+    begin_write()
+    total = (
+        db.select(db.func.coalesce(db.func.sum(Response.points), 0.0))
+        .join(AttemptItem, Response.item_id == AttemptItem.id)
+        .where(AttemptItem.attempt_id == attempt_id)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        db.update(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.finished_at.is_(None))
+        .values(score=total, finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
 
 
 def answered_positions(attempt: Attempt) -> set[int]:
@@ -197,6 +256,13 @@ def unfinished_attempts(user: User) -> list[Attempt]:
             .limit(10)
         )
     )
+
+
+def time_left(attempt: Attempt) -> dt.timedelta | None:
+    """Time until the deadline (never negative), or None for an untimed attempt."""
+    if attempt.deadline is None or attempt.finished_at is not None:
+        return None
+    return max(attempt.deadline - utcnow(), dt.timedelta(0))
 
 
 def duration(attempt: Attempt) -> dt.timedelta | None:

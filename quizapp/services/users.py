@@ -7,8 +7,10 @@ import re
 import secrets
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import ROLES, User
 
@@ -36,11 +38,18 @@ def create_user(name: str, password: str, role: str = "student") -> User:
         raise AccountError(_("The role must be one of: %(roles)s.", roles=", ".join(ROLES)))
     if len(password) < MIN_PASSWORD:
         raise AccountError(_("The password needs at least %(n)d characters.", n=MIN_PASSWORD))
+    # Hash before taking the write lock: it is the slow part.
+    password_hash = generate_password_hash(password)
+    begin_write()
     if find_user(name) is not None:
         raise AccountError(_("That user name is taken."))
-    user = User(name=name, role=role, password_hash=generate_password_hash(password))
+    user = User(name=name, role=role, password_hash=password_hash)
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError(_("That user name is taken.")) from None
     return user
 
 

@@ -4,15 +4,35 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import HTTPException
 
-from quizapp.extensions import db
+from quizapp.extensions import db, limiter
 from quizapp.services import users
 from quizapp.web.forms import ChangePasswordForm, EmptyForm, LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
+
+
+def _login_key() -> str:
+    """Limit guesses per address and account, so one classroom behind NAT is not locked out."""
+    try:
+        name = (request.form.get("name") or "").strip().lower()
+    except HTTPException:
+        # A body over the size limit: the view answers it (413); count it by address alone.
+        name = ""
+    return f"{request.remote_addr}|{name}"
 
 
 def safe_next(target: str | None) -> str | None:
@@ -29,6 +49,11 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_REGISTER"],
+    methods=["POST"],
+    error_message="Too many accounts were created from here; please wait and try again.",
+)
 def register():
     """Create a student account and log in."""
     form = RegisterForm()
@@ -47,6 +72,12 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_LOGIN"],
+    methods=["POST"],
+    key_func=_login_key,
+    error_message="Too many login attempts; please wait a minute and try again.",
+)
 def login():
     """Log in; a one-time password must be changed first."""
     form = LoginForm()

@@ -16,7 +16,14 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.core.question_types import TYPES, Question
@@ -84,6 +91,11 @@ class StartQuizForm(FlaskForm):
         _l("Number of questions"),
         default=10,
         validators=[InputRequired(), NumberRange(min=MIN_QUESTIONS, max=MAX_QUESTIONS)],
+    )
+    time_limit = IntegerField(
+        _l("Time limit in minutes (0 for none)"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=180)],
     )
     types = MultiCheckboxField(
         _l("Question types"),

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from quizapp.core.question_types import TYPES
-from quizapp.extensions import db
+from quizapp.extensions import db, limiter
 from quizapp.models import Bank
 from quizapp.services import attempts, banks
 from quizapp.web.forms import EmptyForm, StartQuizForm, answer_form, answer_from
@@ -43,7 +53,12 @@ def start(slug: str):
     if form.validate_on_submit():
         try:
             attempt = attempts.start_attempt(
-                current_user, bank, form.language.data, form.count.data, form.types.data
+                current_user,
+                bank,
+                form.language.data,
+                form.count.data,
+                form.types.data,
+                time_limit_minutes=form.time_limit.data or None,
             )
         except attempts.QuizError as error:
             flash(str(error), "error")
@@ -65,8 +80,20 @@ def _owned_attempt(attempt_id: int, write: bool = False):
     return attempt
 
 
+def _learner_key() -> str:
+    return f"learner:{current_user.get_id()}"
+
+
 @bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_WRONG_ANSWERS"],
+    methods=["POST"],
+    key_func=_learner_key,
+    # Only wrong answers count, so that guessing answers by brute force is slowed down.
+    deduct_when=lambda response: bool(g.get("wrong_answer")),
+    error_message="Too many wrong answers in a short time; wait a minute before answering again.",
+)
 def question(attempt_id: int, position: int):
     """Show a question; on POST check and store the answer, then show its feedback (PRG)."""
     attempt = _owned_attempt(attempt_id, write=True)
@@ -78,11 +105,13 @@ def question(attempt_id: int, position: int):
         form = answer_form(question)
         if request.method == "POST" and form.validate_on_submit():
             try:
-                attempts.record_answer(
+                outcome = attempts.record_answer(
                     current_user, attempt.id, position, answer_from(form, question)
                 )
             except attempts.QuizError as error:
                 flash(str(error), "error")
+            else:
+                g.wrong_answer = outcome.first and not outcome.response.correct
             return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
         if request.method == "GET":
             attempts.mark_shown(item)
@@ -96,6 +125,7 @@ def question(attempt_id: int, position: int):
             template=TYPES[question.type].template,
             total=len(attempt.items),
             finish_form=EmptyForm(),
+            time_left=attempts.time_left(attempt),
         ), (400 if form.errors else 200)
     if request.method == "POST":
         if item.response is None:

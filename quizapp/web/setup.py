@@ -14,14 +14,16 @@ from quizapp.models import User
 
 def register(app: Flask) -> None:
     """Attach blueprints, the user loader, template helpers and error handlers."""
-    from quizapp.web import auth, history, quiz, sources
+    from quizapp.web import auth, history, ops, quiz, sources
 
     for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp):
         app.register_blueprint(blueprint)
+    ops.register(app)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -40,7 +42,7 @@ def register(app: Flask) -> None:
             "question_types": TYPES,
             "language_names": LANGUAGE_NAMES,
             "ui_language": current_language(),
-            "logout_form": EmptyForm(),
+            "logout_form": EmptyForm(formdata=None),  # never reads the request body
         }
 
     def error_page(status: int, title: str, message: str):
@@ -70,6 +72,19 @@ def register(app: Flask) -> None:
     def not_allowed(error):
         return error_page(405, _("Not allowed"), _("That action is not possible on this page."))
 
+    @app.errorhandler(413)
+    def too_large(error):
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        return error_page(
+            413,
+            _("Too large"),
+            _("What was sent is larger than the limit of %(size)s.", size=_size(limit)),
+        )
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return error_page(429, _("Please slow down"), _(str(error.description)))
+
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
@@ -98,3 +113,9 @@ def format_duration(delta) -> str:
     if hours:
         return f"{hours} h {minutes:02d} min"
     return f"{minutes} min {seconds:02d} s"
+
+
+def _size(limit: int) -> str:
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):g} MB"
+    return f"{limit / 1024:g} KB"
