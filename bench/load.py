@@ -9,7 +9,9 @@ integrity check read straight from the database: every acknowledged answer is st
 once, and every finished attempt's score is the sum of its answers' points. It exits non-zero on
 any error or integrity problem.
 
-    .venv/bin/python bench/load.py [--learners 200] [--think 0] [--database sqlite|postgresql]
+    .venv/bin/python bench/load.py [--learners 200] [--think 0] [--questions 10] [--workers 4]
+        [--database sqlite|postgresql] [--pg-url URL] [--port 0] [--baseline-seconds 10]
+        [--threads 64] [--timeout 60] [--deadline 600] [--keep]
 """
 
 from __future__ import annotations
@@ -256,6 +258,10 @@ class Client:
             response = connection.getresponse()
             data = response.read()
         except (OSError, http.client.HTTPException) as error:
+            if time.monotonic() >= self.deadline:
+                # Cut off by the global deadline (the timeout was clamped to it): not an error
+                # of the server, the run is reported as cut short instead.
+                raise DeadlineReached from error
             self.stats.error(endpoint, f"{method} {path}: {type(error).__name__}: {error}")
             raise FlowError from error
         finally:
@@ -346,7 +352,9 @@ def csrf_from(client: Client, endpoint: str, form: Form | None, name: str = "csr
     return token
 
 
-def start_fields(client: Client, form: Form | None, language: str, count: int) -> list[tuple]:
+def start_fields(
+    client: Client, form: Form | None, language: str, count: int
+) -> list[tuple[str, str]]:
     """Fill the bank's start form like a browser: language, count, every type, other defaults."""
     if form is None:
         client.stats.error("home", f"no start form for {BANK_SLUG} on the home page")
@@ -370,7 +378,7 @@ def start_fields(client: Client, form: Form | None, language: str, count: int) -
     return fields
 
 
-def answer_fields(client: Client, form: Form | None, rng: random.Random) -> list[tuple]:
+def answer_fields(client: Client, form: Form | None, rng: random.Random) -> list[tuple[str, str]]:
     """Pick a valid answer for any question type from the form's inputs."""
     if form is None:
         client.stats.error("question", "no answer form on the question page")
@@ -426,13 +434,13 @@ def run_learner(index: int, plan: Plan, stats: Stats, outcome: Outcome) -> None:
         with outcome.lock:
             outcome.started.add(attempt_id)
 
-        path: str | None = match.group(0)
+        current: re.Match[str] | None = match
         finish_path: str | None = None
         # Bounded: a quiz has at most `questions` items; the slack only guards against loops.
         for _ in range(plan.questions + 2):
-            if path is None:
+            if current is None:
                 break
-            position = int(ATTEMPT_PATH.match(path).group(2))  # type: ignore[union-attr]
+            path, position = current.group(0), int(current.group(2))
             page = PageParser(client.request("question", "GET", path).body)
             fields = answer_fields(client, page.form(lambda f: not f.action), rng)
             think(plan)
@@ -445,10 +453,11 @@ def run_learner(index: int, plan: Plan, stats: Stats, outcome: Outcome) -> None:
                 stats.error("feedback", f"GET {target}: {page_problem(feedback.body)}")
                 raise FlowError
             page = PageParser(feedback.body)
-            nexts = [link for link in page.links if ATTEMPT_PATH.match(link)]
+            # Either a "Next question" link or, after the last one, the finish form.
+            nexts = [m for m in map(ATTEMPT_PATH.match, page.links) if m is not None]
             finish = page.form(lambda f: bool(f.action and FINISH_PATH.match(f.action)))
-            path = nexts[0] if nexts else None
-            if path is None and finish is not None:
+            current = nexts[0] if nexts else None
+            if current is None and finish is not None:
                 finish_path = finish.action
                 token = csrf_from(client, "feedback", finish)
             think(plan)
@@ -829,8 +838,12 @@ def check_integrity(url: str, outcome: Outcome) -> tuple[list[str], str]:
 # Report
 
 
-def format_table(stats: Stats, learner_seconds: float) -> list[str]:
-    """One row per endpoint: successes, errors, throughput and latency percentiles."""
+def format_table(stats: Stats, phases: dict[str, float]) -> list[str]:
+    """One row per endpoint: successes, errors, throughput and latency percentiles.
+
+    `phases` gives the window for endpoints measured over a whole phase (answer: the learner
+    phase, healthz: the baseline phase); the others use the time they were being exercised.
+    """
     lines = [
         f"{'endpoint':<42} {'ok':>6} {'errors':>6} {'req/s':>8} "
         f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
@@ -838,13 +851,12 @@ def format_table(stats: Stats, learner_seconds: float) -> list[str]:
     for key, label in ENDPOINTS.items():
         endpoint = stats.endpoints[key]
         ordered = sorted(endpoint.latencies)
-        # Answers are measured over the whole learner phase (the figure the goal is about);
-        # every other endpoint over the time it was being exercised.
-        window = learner_seconds if key == "answer" else endpoint.last_end - endpoint.first_start
+        window = phases.get(key, endpoint.last_end - endpoint.first_start)
         rate = len(ordered) / window if ordered and window > 0 else math.nan
+        figures = [rate] + [percentile(ordered, p) * 1000 for p in (50, 95, 99)]
         lines.append(
-            f"{label:<42} {len(ordered):>6} {endpoint.errors:>6} {rate:>8.1f} "
-            + " ".join(f"{percentile(ordered, p) * 1000:>8.1f}" for p in (50, 95, 99))
+            f"{label:<42} {len(ordered):>6} {endpoint.errors:>6} "
+            + " ".join("       -" if math.isnan(x) else f"{x:>8.1f}" for x in figures)
         )
     return lines
 
@@ -907,11 +919,13 @@ def main(argv: list[str] | None = None) -> int:
     stats = Stats()
     outcome = Outcome()
     print("quizapp load test")
+    # Other work on the machine skews every figure: measure how busy it is before starting.
+    idle_check = cpu_sample()
+    time.sleep(1)
     print(
         f"machine: {os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), "
-        f"{platform.platform()}, Python {platform.python_version()}, "
-        # Other work on the machine skews every figure: show it.
-        f"load average {os.getloadavg()[0]:.2f} at the start"
+        f"{platform.platform()}, Python {platform.python_version()}; before the run: "
+        f"{cpu_usage(idle_check, cpu_sample())}"
     )
     print(
         f"settings: learners={args.learners} think={args.think:g}s questions={args.questions} "
@@ -965,7 +979,8 @@ def main(argv: list[str] | None = None) -> int:
         server = None
 
         print()
-        for line in format_table(stats, learner_seconds):
+        # Answers over the whole learner phase (the figure the goal is about), as in the summary.
+        for line in format_table(stats, {"answer": learner_seconds, "healthz": baseline_seconds}):
             print(line)
         print()
         errors = stats.total_errors()

@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=current_language)
 
     from quizapp import cli
+    from quizapp.services import search  # noqa: F401  (registers the passage-search DDL)
     from quizapp.web import setup
 
     setup.register(app)

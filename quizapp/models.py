@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -55,6 +56,10 @@ class Bank(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # "folder": loaded from questions/<slug>/ (the files win); "browser": made by a teacher.
+    managed_in: Mapped[str] = mapped_column(String(16), default="folder", server_default="folder")
+    archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     sources: Mapped[list[Source]] = relationship(
         back_populates="bank", order_by="Source.position", cascade="all, delete-orphan"
@@ -80,6 +85,7 @@ class Source(db.Model):
     attribution: Mapped[str] = mapped_column(Text)
     cleaning: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    managed_in: Mapped[str] = mapped_column(String(16), default="folder", server_default="folder")
 
     bank: Mapped[Bank] = relationship(back_populates="sources")
     passages: Mapped[list[Passage]] = relationship(
@@ -133,6 +139,10 @@ class Fact(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     source_garbled: Mapped[bool] = mapped_column(default=False)
     retired: Mapped[bool] = mapped_column(default=False)
+    managed_in: Mapped[str] = mapped_column(String(16), default="folder", server_default="folder")
+    # Set when an edit of its source moved or removed the evidence: a teacher must look again.
+    needs_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    review_reason: Mapped[str | None] = mapped_column(Text)
 
     passage: Mapped[Passage] = relationship()
 
@@ -202,3 +212,51 @@ class Response(db.Model):
     seconds_taken: Mapped[float | None]
 
     item: Mapped[AttemptItem] = relationship(back_populates="response")
+
+
+class AuthoredQuestion(db.Model):
+    """A hand-written or imported question (core.authored.AuthoredQuestion as JSON)."""
+
+    __tablename__ = "authored_questions"
+    __table_args__ = (UniqueConstraint("bank_id", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"), index=True)
+    question_type: Mapped[str] = mapped_column(String(16))
+    stem: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    passage_id: Mapped[int | None] = mapped_column(ForeignKey("passages.id", ondelete="SET NULL"))
+    origin: Mapped[str] = mapped_column(String(16), default="browser")
+    retired: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    passage: Mapped[Passage | None] = relationship()
+
+
+class RejectedSuggestion(db.Model):
+    """A suggested fact a teacher turned down, so it is not suggested again."""
+
+    __tablename__ = "rejected_suggestions"
+    __table_args__ = (UniqueConstraint("source_id", "passage_anchor", "answer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    passage_anchor: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(String(256))
+
+
+class PendingImport(db.Model):
+    """A parsed import waiting for the teacher to confirm it after the preview."""
+
+    __tablename__ = "pending_imports"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    file_format: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(256))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

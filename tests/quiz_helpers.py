@@ -8,7 +8,7 @@ from quizapp.core.question_types import TYPES
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Response
 
-ALL_TYPES = list(TYPES)
+ALL_TYPES = [name for name, t in TYPES.items() if t.from_facts]
 
 
 def start(client, language="en", count=7, types=ALL_TYPES, expect=302):

@@ -12,7 +12,7 @@ from quizapp.core.generation import GenerationError
 from quizapp.core.question_types import BLANK, TYPES, Question, check_answer
 from quizapp.core.values import normalise, parse_date, parse_quantity
 
-ALL_TYPES = list(TYPES)
+ALL_TYPES = [name for name, t in TYPES.items() if t.from_facts]
 
 
 def _sets(pool, language, seeds, count=14, types=ALL_TYPES):

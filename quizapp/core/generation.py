@@ -15,7 +15,8 @@ from quizapp.core.bank import Bank, Fact
 from quizapp.core.distractors import DistractorIndex
 from quizapp.core.question_types import GROUP_SELECTORS, TYPES, GenerationContext, Question
 
-DEFAULT_TYPES = tuple(TYPES)
+# The types a fact can make (several-answer questions are only ever written by hand).
+DEFAULT_TYPES = tuple(name for name, t in TYPES.items() if t.from_facts)
 # Types that any fact can make, used when a requested type has run out of facts.
 FALLBACK_TYPES = ("mcq", "short", "tf")
 # How many random draws to try for a fact or partner before giving up on a type.

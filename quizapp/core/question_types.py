@@ -66,12 +66,20 @@ class Question:
     key: str | list[str] | dict[str, str]
     accepted: list[str]
     fact_id: str
-    source: SourceRef
+    source: SourceRef | None
     kind: str
     statement: str
     tolerance: float = 0.0
     note: str | None = None
     items: list[dict[str, Any]] = field(default_factory=list)
+    # Hand-written and imported questions: weights per option or accepted answer (fractions of
+    # a point, -1 to 1), feedback per option, general feedback, numeric ranges, text format.
+    origin: str = "generated"
+    weights: dict[str, float] | None = None
+    option_feedback: dict[str, str] | None = None
+    general_feedback: str | None = None
+    numeric_answers: list[dict[str, Any]] | None = None
+    text_format: str = "plain"
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-ready dict of the question."""
@@ -81,8 +89,28 @@ class Question:
     def from_dict(cls, data: dict[str, Any]) -> Question:
         """Rebuild a question from `to_dict` output (as frozen in an attempt)."""
         values = dict(data)
-        values["source"] = SourceRef(**values["source"])
+        if values.get("source"):
+            values["source"] = SourceRef(**values["source"])
         return cls(**values)
+
+    def feedback_for(self, given: Any) -> str | None:
+        """The author's feedback on the option or answer given, if any."""
+        if not self.option_feedback or given is None:
+            return None
+        if isinstance(given, list):
+            notes = [self.option_feedback.get(str(g)) for g in given]
+            return " ".join(n for n in notes if n) or None
+        if self.type == "tf":
+            value = "true" if normalise(str(given)) in ("true", "verdadero") else "false"
+            return self.option_feedback.get(value)
+        if self.type == "numeric" and self.numeric_answers:
+            answer = _matching_numeric(self, str(given))
+            return answer.get("feedback") if answer else self.option_feedback.get("*")
+        folded = normalise(str(given))
+        for text, note in self.option_feedback.items():
+            if normalise(text) == folded:
+                return note
+        return self.option_feedback.get("*")
 
 
 @dataclass
@@ -142,6 +170,7 @@ class QuestionType:
     check: Checker
     template: str
     group: bool = False
+    from_facts: bool = True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,18 +182,59 @@ def _result(correct: bool, given: Any, points: float | None = None) -> CheckResu
     return CheckResult(correct, earned, 1.0, normalised_answer(given))
 
 
+def _weighted(given: Any, fraction: float) -> CheckResult:
+    """A result from a weight: right at full marks, partly right above zero, never below 0."""
+    points = max(0.0, min(1.0, fraction))
+    return _result(points >= 1.0 - 1e-9, given, points)
+
+
 def check_choice(question: Question, given: Any) -> CheckResult:
     """One option picked: right when it is the key (or, for true/false, its plain value)."""
     if not isinstance(given, str):
         return _result(False, "")
+    if question.weights:
+        return _weighted(given, question.weights.get(given, 0.0))
     folded = normalise(given)
     return _result(any(folded == normalise(form) for form in question.accepted), given)
+
+
+def check_multi(question: Question, given: Any) -> CheckResult:
+    """Several options picked: their weights add up (wrong ones subtract), from 0 to 1 point."""
+    if not isinstance(given, list) or not all(isinstance(g, str) for g in given):
+        return _result(False, [])
+    weights = question.weights or {}
+    chosen = list(dict.fromkeys(given))
+    return _weighted(chosen, sum(weights.get(option, 0.0) for option in chosen))
+
+
+def _matching_numeric(question: Question, given: str) -> dict[str, Any] | None:
+    """The best-weighted numeric answer whose range holds the number given."""
+    value = parse_number(given)
+    if value is None:
+        return None
+    best = None
+    for answer in question.numeric_answers or []:
+        if answer["low"] - 1e-12 <= float(value) <= answer["high"] + 1e-12 and (
+            best is None or answer["weight"] > best["weight"]
+        ):
+            best = answer
+    return best
 
 
 def check_typed(question: Question, given: Any) -> CheckResult:
     """A typed answer, compared as text, date or number by the fact's kind."""
     if not isinstance(given, str):
         return _result(False, "")
+    if question.numeric_answers:
+        answer = _matching_numeric(question, given)
+        return _weighted(given, answer["weight"] if answer else 0.0)
+    if question.weights:
+        folded = normalise(given)
+        best = max(
+            (w for text, w in question.weights.items() if normalise(text) == folded),
+            default=0.0,
+        )
+        return _weighted(given, best)
     return _result(
         answers_match(given, question.accepted, question.kind, question.tolerance), given
     )
@@ -445,6 +515,14 @@ TYPES: dict[str, QuestionType] = {
             build_numeric,
             check_typed,
             "quiz/types/numeric.html",
+        ),
+        QuestionType(
+            "multi",
+            lambda fact: False,  # only hand-written and imported questions have several keys
+            lambda facts, ctx: None,
+            check_multi,
+            "quiz/types/multi.html",
+            from_facts=False,
         ),
         QuestionType(
             "order",

@@ -112,6 +112,8 @@ def _store_sources(bank: Bank, loaded: core.Bank) -> dict[str, Passage]:
         _drop_facts_of([p for p in source.passages if p not in new_passages])
         source.passages = new_passages
         kept.append(source)
+    # Sources a teacher added in the browser are not the folder's to remove.
+    kept += [s for s in bank.sources if s.managed_in != "folder" and s not in kept]
     _drop_facts_of([p for s in bank.sources if s not in kept for p in s.passages])
     bank.sources = kept
     db.session.flush()
@@ -127,7 +129,10 @@ def _drop_facts_of(removed: list[Passage]) -> None:
 
 def _store_facts(bank: Bank, loaded: core.Bank, passages: dict[str, Passage]) -> None:
     existing = {
-        f.key: f for f in db.session.scalars(db.select(Fact).where(Fact.bank_id == bank.id))
+        f.key: f
+        for f in db.session.scalars(
+            db.select(Fact).where(Fact.bank_id == bank.id, Fact.managed_in == "folder")
+        )
     }
     for loaded_fact in loaded.facts:
         fact = existing.pop(loaded_fact.id, None) or Fact(bank_id=bank.id, key=loaded_fact.id)

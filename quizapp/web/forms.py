@@ -38,6 +38,7 @@ TYPE_NAMES = {
     "numeric": _l("Numeric"),
     "order": _l("Chronological order"),
     "match": _l("Matching"),
+    "multi": _l("Multiple answers"),
 }
 
 
@@ -127,6 +128,19 @@ def _choice_form(question: Question) -> type[FlaskForm]:
     return ChoiceForm
 
 
+def _multi_form(question: Question) -> type[FlaskForm]:
+    class MultiForm(FlaskForm):
+        answer = MultiCheckboxField(
+            _l("Your answer"),
+            choices=[
+                SelectChoice(str(i), option) for i, option in enumerate(question.options or [])
+            ],
+            validators=[DataRequired(message=_l("Choose at least one answer."))],
+        )
+
+    return MultiForm
+
+
 def _text_form(question: Question) -> type[FlaskForm]:
     class TextForm(FlaskForm):
         answer = StringField(
@@ -167,6 +181,11 @@ def _choice_answer(form: FlaskForm, question: Question) -> str:
     return (question.options or [])[int(form.answer.data)]
 
 
+def _multi_answer(form: FlaskForm, question: Question) -> list[str]:
+    options = list(question.options or [])
+    return [options[int(index)] for index in form.answer.data]
+
+
 def _text_answer(form: FlaskForm, question: Question) -> str:
     return form.answer.data.strip()
 
@@ -192,6 +211,7 @@ INPUTS = {
     "numeric": (_text_form, _text_answer),
     "order": (_order_form, _order_answer),
     "match": (_match_form, _match_answer),
+    "multi": (_multi_form, _multi_answer),
 }
 
 
