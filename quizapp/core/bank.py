@@ -131,6 +131,7 @@ class Bank:
     sources: dict[str, Source] = field(default_factory=dict)
     facts: list[Fact] = field(default_factory=list)
     pools: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    questions: list[BankQuestion] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     path: Path | None = None
 
@@ -143,6 +144,15 @@ class Bank:
     def source_of(self, fact: Fact) -> Source:
         """The source document a fact's evidence comes from."""
         return self.sources[fact.document_id]
+
+
+@dataclass
+class BankQuestion:
+    """A hand-written or imported question of a bank, with its id and optional passage."""
+
+    id: str
+    question: Any  # quizapp.core.authored.AuthoredQuestion (imported late: it needs this module)
+    passage_id: str | None = None
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -198,10 +208,61 @@ def load_bank(path: str | Path) -> Bank:
     _load_pools(root, bank, problems)
     facts = _load_facts(root, bank, problems)
     problems.extend(validate_facts(bank, facts))
+    bank.questions = _load_questions(root, bank, problems)
     if problems:
         raise BankError(problems)
     bank.facts = facts
     return bank
+
+
+QUESTIONS_FILE = "questions.yaml"
+
+
+def _load_questions(root: Path, bank: Bank, problems: list[Problem]) -> list[BankQuestion]:
+    """Hand-written and imported questions kept in questions.yaml (optional)."""
+    from quizapp.core.authored import AuthoredQuestion, authored_problems
+
+    path = root / QUESTIONS_FILE
+    if not path.exists():
+        return []
+    name = _relative(path, root)
+    data = _read_yaml(path, root, problems)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        problems.append(Problem(name, 1, "questions.yaml holds a list of questions"))
+        return []
+    loaded: list[BankQuestion] = []
+    seen: set[str] = set()
+    for entry in data:
+        line = entry.get("__line__") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict):
+            problems.append(Problem(name, line, "each question must be a mapping of fields"))
+            continue
+        values = _strip_lines(entry)
+        question_id = str(values.pop("id", "") or "")
+        passage_id = values.pop("passage", None)
+        if not SLUG.match(question_id):
+            problems.append(Problem(name, line, "a question needs an id (letters, digits, -)"))
+            continue
+        if question_id in seen:
+            problems.append(Problem(name, line, f"duplicate question id {question_id!r}"))
+            continue
+        seen.add(question_id)
+        try:
+            question = AuthoredQuestion.from_dict(values)
+        except (TypeError, ValueError) as error:
+            problems.append(Problem(name, line, f"question {question_id}: {error}"))
+            continue
+        question.line = line
+        messages = authored_problems(question)
+        if passage_id and bank.passage(passage_id) is None:
+            messages.append(f"unknown passage {passage_id!r}")
+        if question.language and question.language not in bank.languages:
+            messages.append(f"language {question.language!r} is not one of the bank's")
+        problems.extend(Problem(name, line, f"question {question_id}: {m}") for m in messages)
+        loaded.append(BankQuestion(question_id, question, passage_id))
+    return loaded
 
 
 def _load_manifest(root: Path, problems: list[Problem]) -> Bank:
@@ -613,3 +674,89 @@ def summarise(bank: Bank) -> dict[str, Any]:
         "by_language_kind": {f"{lang}/{kind}": n for (lang, kind), n in by_language_kind.items()},
         "documents": documents,
     }
+
+
+def _yaml(data: Any) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def fact_to_dict(fact: Fact) -> dict[str, Any]:
+    """A fact as written in a facts/*.yaml file (defaults left out)."""
+    data: dict[str, Any] = {
+        "id": fact.id,
+        "language": fact.language,
+        "topic": fact.topic,
+        "passage": fact.passage_id,
+        "evidence": {
+            "text": fact.evidence.text,
+            "start": fact.evidence.start,
+            "end": fact.evidence.end,
+        },
+        "statement": fact.statement,
+        "answer": fact.answer,
+        "kind": fact.kind,
+        "stems": list(fact.stems),
+    }
+    if fact.alternatives:
+        data["alternatives"] = list(fact.alternatives)
+    if fact.label:
+        data["label"] = fact.label
+    if fact.tolerance:
+        data["tolerance"] = fact.tolerance
+    if fact.exclude_distractors:
+        data["exclude_distractors"] = list(fact.exclude_distractors)
+    if fact.note:
+        data["note"] = fact.note
+    if fact.source_garbled:
+        data["source_garbled"] = True
+    return data
+
+
+def dump_bank(bank: Bank, folder: Path) -> None:
+    """Write a bank as a folder in the bank format (the inverse of load_bank)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "id": bank.id,
+        "title": dict(bank.title),
+        "description": dict(bank.description),
+        "subject": bank.subject,
+        "licence": bank.licence,
+        "languages": list(bank.languages),
+    }
+    (folder / "bank.yaml").write_text(_yaml(manifest), encoding="utf-8")
+    sources = folder / "sources"
+    sources.mkdir(exist_ok=True)
+    for source in bank.sources.values():
+        front = {
+            "title": source.title,
+            "language": source.language,
+            "origin": source.origin,
+            "licence": source.licence,
+            "attribution": source.attribution,
+        }
+        if source.cleaning:
+            front["cleaning"] = source.cleaning
+        body = "\n".join(f"{{#{p.anchor}}}\n{p.text}\n" for p in source.passages)
+        text = f"---\n{_yaml(front)}---\n\n{body}"
+        (sources / f"{source.id}.md").write_text(text, encoding="utf-8")
+    facts_folder = folder / "facts"
+    facts_folder.mkdir(exist_ok=True)
+    by_document: dict[str, list[dict[str, Any]]] = {}
+    for fact in bank.facts:
+        by_document.setdefault(fact.document_id, []).append(fact_to_dict(fact))
+    for document_id, facts in by_document.items():
+        (facts_folder / f"{document_id}.yaml").write_text(_yaml(facts), encoding="utf-8")
+    if bank.pools:
+        pools = folder / "pools"
+        pools.mkdir(exist_ok=True)
+        for language, by_kind in bank.pools.items():
+            (pools / f"{language}.yaml").write_text(_yaml(by_kind), encoding="utf-8")
+    if bank.questions:
+        entries = []
+        for item in bank.questions:
+            entry: dict[str, Any] = {"id": item.id}
+            if item.passage_id:
+                entry["passage"] = item.passage_id
+            entry.update(item.question.to_dict())
+            entries.append(entry)
+        (folder / QUESTIONS_FILE).write_text(_yaml(entries), encoding="utf-8")

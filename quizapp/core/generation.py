@@ -11,7 +11,8 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from quizapp.core.bank import Bank, Fact
+from quizapp.core.authored import as_question
+from quizapp.core.bank import Bank, BankQuestion, Fact
 from quizapp.core.distractors import DistractorIndex
 from quizapp.core.question_types import GROUP_SELECTORS, TYPES, GenerationContext, Question
 
@@ -35,6 +36,12 @@ class QuestionPool:
         self.distractors = DistractorIndex(bank.facts, bank.pools)
         self.facts: dict[str, list[Fact]] = defaultdict(list)
         self.eligible: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        self.authored: dict[tuple[str, str], list[BankQuestion]] = defaultdict(list)
+        default_language = bank.languages[0] if bank.languages else "en"
+        for item in bank.questions:
+            if item.question.gradable:
+                language = item.question.language or default_language
+                self.authored[(language, item.question.type)].append(item)
         for fact in bank.facts:
             self.facts[fact.language].append(fact)
             for name, question_type in TYPES.items():
@@ -59,7 +66,7 @@ class QuestionPool:
             raise GenerationError("choose at least one question type")
         if count < 1:
             raise GenerationError("the number of questions must be at least 1")
-        if not self.facts.get(language):
+        if not self.facts.get(language) and not any(lang == language for lang, _ in self.authored):
             raise GenerationError(f"the bank has no facts in {language!r}")
         rng = random.Random(f"{seed}:{language}:{count}:{','.join(wanted)}")
         context = GenerationContext(self.bank, self.distractors, rng)
@@ -89,9 +96,23 @@ class QuestionPool:
     ) -> Question | None:
         question_type = TYPES[type_name]
         candidates = self.eligible.get((language, type_name), [])
+        written = [
+            q for q in self.authored.get((language, type_name), []) if f"q:{q.id}" not in used_facts
+        ]
+        rng = context.rng
+        # Hand-written questions take their share of the draws, in proportion to their number.
+        if written and rng.random() < len(written) / (len(written) + len(candidates)):
+            item = rng.choice(written)
+            used_facts.add(f"q:{item.id}")
+            return as_question(
+                item.question,
+                rng,
+                question_id=f"q:{item.id}",
+                language=language,
+                source=context.passage_ref(item.passage_id) if item.passage_id else None,
+            )
         if not candidates:
             return None
-        rng = context.rng
 
         def fresh(fact: Fact) -> bool:
             return fact.id not in used_facts and fact.topic not in used_topics

@@ -18,7 +18,7 @@ class Passage:
     anchor: str
     text: str
     position: int
-    line: int
+    line: int = field(default=0, compare=False)  # where it stands in its file, for messages
     anchored: bool = True
 
 

@@ -136,6 +136,22 @@ class GenerationContext:
             evidence_end=fact.evidence.end,
         )
 
+    def passage_ref(self, passage_id: str) -> SourceRef | None:
+        """A source link to a whole passage (no evidence span), for hand-written questions."""
+        passage = self.bank.passage(passage_id)
+        if passage is None:
+            return None
+        source = self.bank.sources[passage.document_id]
+        return SourceRef(
+            document=source.id,
+            document_title=source.title,
+            attribution=source.attribution,
+            passage_id=passage.id,
+            passage_text=passage.text,
+            evidence_start=0,
+            evidence_end=0,
+        )
+
     def base(self, type_name: str, fact: Fact, **fields: Any) -> Question:
         """A question of the fact with the common fields filled in."""
         values: dict[str, Any] = {

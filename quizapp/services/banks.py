@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizapp.core import bank as core
+from quizapp.core.authored import AuthoredQuestion as Authored
 from quizapp.core.generation import QuestionPool
 from quizapp.core.passages import Passage as CorePassage
 from quizapp.core.passages import Source as CoreSource
 from quizapp.extensions import db
-from quizapp.models import Bank, Fact, Passage, Source
+from quizapp.models import AuthoredQuestion, Bank, Fact, Passage, Source
 
 
 @dataclass
@@ -54,8 +55,12 @@ def load_folder(path: Path) -> SyncResult:
     return store_bank(loaded, fingerprint(path))
 
 
-def store_bank(loaded: core.Bank, content_hash: str = "") -> SyncResult:
-    """Create or update a bank from its validated core form (the caller commits)."""
+def store_bank(loaded: core.Bank, content_hash: str = "", managed_in: str = "folder") -> SyncResult:
+    """Create or update a bank from its validated core form (the caller commits).
+
+    `managed_in` says who owns what is stored: "folder" content is replaced by the next load of
+    the folder; "browser" content (a teacher's, or an imported .zip) is left to the teachers.
+    """
     bank = db.session.scalar(db.select(Bank).where(Bank.slug == loaded.id))
     if bank is not None and content_hash and bank.content_hash == content_hash:
         return SyncResult(loaded.id, "unchanged", facts=len(loaded.facts))
@@ -72,7 +77,7 @@ def store_bank(loaded: core.Bank, content_hash: str = "") -> SyncResult:
         )
     status = "updated"
     if bank is None:
-        bank = Bank(slug=loaded.id, version=0)
+        bank = Bank(slug=loaded.id, version=0, managed_in=managed_in)
         db.session.add(bank)
         status = "created"
     bank.titles = dict(loaded.title)
@@ -83,17 +88,18 @@ def store_bank(loaded: core.Bank, content_hash: str = "") -> SyncResult:
     bank.pools = loaded.pools
     bank.content_hash = content_hash
     bank.version = (bank.version or 0) + 1
-    passages = _store_sources(bank, loaded)
-    _store_facts(bank, loaded, passages)
+    passages = _store_sources(bank, loaded, managed_in)
+    _store_facts(bank, loaded, passages, managed_in)
+    _store_questions(bank, loaded, passages, managed_in)
     return SyncResult(loaded.id, status, facts=len(loaded.facts))
 
 
-def _store_sources(bank: Bank, loaded: core.Bank) -> dict[str, Passage]:
+def _store_sources(bank: Bank, loaded: core.Bank, managed_in: str) -> dict[str, Passage]:
     existing = {s.slug: s for s in bank.sources}
     kept: list[Source] = []
     passages: dict[str, Passage] = {}
     for position, core_source in enumerate(loaded.sources.values()):
-        source = existing.get(core_source.id) or Source(slug=core_source.id)
+        source = existing.get(core_source.id) or Source(slug=core_source.id, managed_in=managed_in)
         source.title = core_source.title
         source.language = core_source.language
         source.origin = core_source.origin
@@ -113,7 +119,7 @@ def _store_sources(bank: Bank, loaded: core.Bank) -> dict[str, Passage]:
         source.passages = new_passages
         kept.append(source)
     # Sources a teacher added in the browser are not the folder's to remove.
-    kept += [s for s in bank.sources if s.managed_in != "folder" and s not in kept]
+    kept += [s for s in bank.sources if s.managed_in != managed_in and s not in kept]
     _drop_facts_of([p for s in bank.sources if s not in kept for p in s.passages])
     bank.sources = kept
     db.session.flush()
@@ -127,15 +133,19 @@ def _drop_facts_of(removed: list[Passage]) -> None:
         db.session.execute(db.delete(Fact).where(Fact.passage_id.in_(ids)))
 
 
-def _store_facts(bank: Bank, loaded: core.Bank, passages: dict[str, Passage]) -> None:
+def _store_facts(
+    bank: Bank, loaded: core.Bank, passages: dict[str, Passage], managed_in: str
+) -> None:
     existing = {
         f.key: f
         for f in db.session.scalars(
-            db.select(Fact).where(Fact.bank_id == bank.id, Fact.managed_in == "folder")
+            db.select(Fact).where(Fact.bank_id == bank.id, Fact.managed_in == managed_in)
         )
     }
     for loaded_fact in loaded.facts:
-        fact = existing.pop(loaded_fact.id, None) or Fact(bank_id=bank.id, key=loaded_fact.id)
+        fact = existing.pop(loaded_fact.id, None) or Fact(
+            bank_id=bank.id, key=loaded_fact.id, managed_in=managed_in
+        )
         fact.passage = passages[loaded_fact.passage_id]
         fact.language = loaded_fact.language
         fact.topic = loaded_fact.topic
@@ -156,6 +166,36 @@ def _store_facts(bank: Bank, loaded: core.Bank, passages: dict[str, Passage]) ->
         db.session.add(fact)
     for gone in existing.values():
         gone.retired = True
+    db.session.flush()
+
+
+def _store_questions(
+    bank: Bank, loaded: core.Bank, passages: dict[str, Passage], managed_in: str
+) -> None:
+    """Add the bank's hand-written questions that are not there yet (same content = same)."""
+    have = set(
+        db.session.scalars(
+            db.select(AuthoredQuestion.fingerprint).where(AuthoredQuestion.bank_id == bank.id)
+        )
+    )
+    for item in loaded.questions:
+        question = item.question
+        fingerprint = question.fingerprint()
+        if fingerprint in have:
+            continue
+        have.add(fingerprint)
+        db.session.add(
+            AuthoredQuestion(
+                bank_id=bank.id,
+                question_type=question.type,
+                stem=question.stem,
+                language=question.language or loaded.languages[0],
+                data=question.to_dict(),
+                fingerprint=fingerprint,
+                passage=passages.get(item.passage_id) if item.passage_id else None,
+                origin="import" if managed_in == "browser" else "folder",
+            )
+        )
     db.session.flush()
 
 
@@ -188,8 +228,11 @@ def core_bank(bank: Bank) -> core.Bank:
                 CorePassage(full_id, source.slug, passage.anchor, passage.text, passage.position, 0)
             )
         result.sources[source.slug] = core_source
+    # A fact flagged for review has evidence that no longer matches: it waits for a teacher.
     facts = db.session.scalars(
-        db.select(Fact).where(Fact.bank_id == bank.id, Fact.retired.is_(False)).order_by(Fact.id)
+        db.select(Fact)
+        .where(Fact.bank_id == bank.id, Fact.retired.is_(False), Fact.needs_review.is_(False))
+        .order_by(Fact.id)
     )
     result.facts = [
         core.Fact(
@@ -210,6 +253,19 @@ def core_bank(bank: Bank) -> core.Bank:
             source_garbled=f.source_garbled,
         )
         for f in facts
+    ]
+    authored = db.session.scalars(
+        db.select(AuthoredQuestion)
+        .where(AuthoredQuestion.bank_id == bank.id, AuthoredQuestion.retired.is_(False))
+        .order_by(AuthoredQuestion.id)
+    )
+    result.questions = [
+        core.BankQuestion(
+            id=str(q.id),
+            question=Authored.from_dict(q.data),
+            passage_id=passage_ids.get(q.passage_id) if q.passage_id else None,
+        )
+        for q in authored
     ]
     return result
 
@@ -237,6 +293,7 @@ def list_banks() -> list[tuple[Bank, int]]:
     rows = db.session.execute(
         db.select(Bank, db.func.count(Fact.id))
         .outerjoin(Fact, (Fact.bank_id == Bank.id) & Fact.retired.is_(False))
+        .where(Bank.archived.is_(False))
         .group_by(Bank.id)
         .order_by(Bank.slug)
     ).all()

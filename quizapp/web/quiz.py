@@ -47,7 +47,7 @@ def home():
 def start(slug: str):
     """Start a new attempt with its own frozen question set."""
     bank = db.session.scalar(db.select(Bank).where(Bank.slug == slug))
-    if bank is None:
+    if bank is None or bank.archived:
         abort(404)
     form = _start_form(bank)
     if form.validate_on_submit():

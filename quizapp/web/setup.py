@@ -14,9 +14,9 @@ from quizapp.models import User
 
 def register(app: Flask) -> None:
     """Attach blueprints, the user loader, template helpers and error handlers."""
-    from quizapp.web import auth, history, ops, quiz, sources
+    from quizapp.web import auth, history, ops, quiz, sources, teach
 
-    for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp):
+    for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp, teach.bp):
         app.register_blueprint(blueprint)
     ops.register(app)
 
@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
     app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.filters["rich"] = rich_text
     app.jinja_env.filters["duration"] = format_duration
 
     @app.context_processor
@@ -98,6 +99,8 @@ def highlight(source: dict | object) -> Markup:
     data = source if isinstance(source, dict) else source.__dict__
     text = data["passage_text"]
     start, end = data["evidence_start"], data["evidence_end"]
+    if start >= end:  # a whole passage linked by hand: nothing in it to highlight
+        return Markup(escape(text))
     return Markup("{}<mark>{}</mark>{}").format(
         escape(text[:start]), escape(text[start:end]), escape(text[end:])
     )
@@ -119,3 +122,56 @@ def _size(limit: int) -> str:
     if limit >= 1024 * 1024:
         return f"{limit / (1024 * 1024):g} MB"
     return f"{limit / 1024:g} KB"
+
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "sub",
+    "sup",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "span",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "h3",
+    "h4",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "span": {"lang"}, "td": {"colspan"}}
+
+
+def rich_text(text: str | None, text_format: str = "plain") -> Markup:
+    """Question text as HTML: [html] sanitised by an allow-list, [markdown] rendered, else text."""
+    import markdown
+    import nh3
+
+    text = text or ""
+    if text_format == "html":
+        html = text
+    elif text_format == "markdown":
+        html = markdown.markdown(text)
+    else:
+        return Markup("<br>").join(escape(line) for line in text.split("\n"))
+    return Markup(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+            link_rel="noopener noreferrer nofollow",
+        )
+    )

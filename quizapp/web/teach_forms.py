@@ -1,0 +1,224 @@
+"""Flask-WTF forms of the teachers' area: banks, sources, facts, questions, imports."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from quizapp.core.bank import KINDS
+from quizapp.web.forms import LANGUAGE_NAMES, MultiCheckboxField
+
+KIND_NAMES = {
+    "date": _l("date"),
+    "year": _l("year"),
+    "number": _l("number or quantity"),
+    "person": _l("person"),
+    "place": _l("place"),
+    "organisation": _l("organisation"),
+    "event": _l("event"),
+    "term": _l("term"),
+}
+TEXT_FORMATS = [
+    SelectChoice("plain", _l("Plain text")),
+    SelectChoice("markdown", _l("Markdown")),
+    SelectChoice("html", _l("HTML (sanitised)")),
+]
+LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
+
+
+class BankForm(FlaskForm):
+    """A bank's titles, descriptions and languages."""
+
+    slug = StringField(
+        _l("Id (letters, digits and hyphens; made from the title when empty)"),
+        validators=[Optional(), Length(max=48)],
+    )
+    title_en = StringField(_l("Title in English"), validators=[Length(max=200)])
+    title_es = StringField(_l("Title in Spanish"), validators=[Length(max=200)])
+    description_en = TextAreaField(_l("Description in English"), validators=[Length(max=2000)])
+    description_es = TextAreaField(_l("Description in Spanish"), validators=[Length(max=2000)])
+    languages = MultiCheckboxField(
+        _l("Languages of its quizzes"),
+        choices=LANGUAGE_CHOICES,
+        validators=[DataRequired(message=_l("Choose at least one language."))],
+    )
+    subject = StringField(_l("Subject"), validators=[Length(max=64)])
+    licence = StringField(_l("Licence"), validators=[Length(max=500)])
+
+    def validate_title_en(self, field: StringField) -> None:
+        """Each chosen language needs a title."""
+        for code in self.languages.data or []:
+            if not (getattr(self, f"title_{code}").data or "").strip():
+                raise ValidationError(_l("Give a title in each language of the bank."))
+
+
+class SourceForm(FlaskForm):
+    """A new source: pasted text or an uploaded .txt/.md file."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=256)])
+    language = SelectField(_l("Language of the text"), choices=LANGUAGE_CHOICES)
+    text = TextAreaField(
+        _l("Text (paragraphs separated by blank lines)"), validators=[Length(max=500_000)]
+    )
+    upload = FileField(
+        _l("…or upload a .txt or .md file (UTF-8)"),
+        validators=[FileAllowed(["txt", "md"], _l("Only .txt and .md files."))],
+    )
+    origin = StringField(_l("Where it comes from"), validators=[DataRequired(), Length(max=1000)])
+    licence = StringField(_l("Licence"), validators=[DataRequired(), Length(max=500)])
+    attribution = StringField(
+        _l("Attribution (shown with every quote)"), validators=[DataRequired(), Length(max=1000)]
+    )
+
+
+class SourceEditForm(FlaskForm):
+    """Edit a source; passages keep their {#id} lines."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=256)])
+    text = TextAreaField(
+        _l("Text: each passage under its {#id} line; a new paragraph gets a new id"),
+        validators=[DataRequired(), Length(max=500_000)],
+    )
+    origin = StringField(_l("Where it comes from"), validators=[DataRequired(), Length(max=1000)])
+    licence = StringField(_l("Licence"), validators=[DataRequired(), Length(max=500)])
+    attribution = StringField(_l("Attribution"), validators=[DataRequired(), Length(max=1000)])
+
+
+class FactForm(FlaskForm):
+    """A fact, its evidence chosen from its passage."""
+
+    passage_id = SelectField(_l("Passage"), coerce=int, validators=[DataRequired()])
+    evidence = TextAreaField(
+        _l("Evidence: the words of the passage that prove the answer (select them or paste)"),
+        validators=[DataRequired(), Length(max=2000)],
+    )
+    evidence_start = HiddenField()
+    evidence_end = HiddenField()
+    statement = TextAreaField(
+        _l("Statement (a full sentence containing the answer as written)"),
+        validators=[DataRequired(), Length(max=1000)],
+    )
+    answer = StringField(_l("Answer"), validators=[DataRequired(), Length(max=256)])
+    kind = SelectField(
+        _l("Kind of answer"),
+        choices=[SelectChoice(kind, KIND_NAMES[kind]) for kind in KINDS],
+    )
+    stems = TextAreaField(
+        _l("Questions (one per line; none may contain the answer)"),
+        validators=[DataRequired(), Length(max=2000)],
+    )
+    alternatives = TextAreaField(
+        _l("Other accepted answers (one per line)"), validators=[Length(max=2000)]
+    )
+    label = StringField(
+        _l("Label: the fact without its answer (for ordering and matching)"),
+        validators=[Length(max=256)],
+    )
+    topic = StringField(
+        _l("Topic key (shared by facts about the same thing in other languages)"),
+        validators=[Length(max=128)],
+    )
+    tolerance = DecimalField(
+        _l("Tolerance for numbers and years"),
+        validators=[Optional(), NumberRange(min=0)],
+        default=0,
+    )
+    exclude_distractors = TextAreaField(
+        _l("Never offer these as wrong answers (one per line)"), validators=[Length(max=2000)]
+    )
+    note = TextAreaField(_l("Curator's note"), validators=[Length(max=2000)])
+    source_garbled = BooleanField(_l("The source states the answer in a garbled form"))
+
+
+class ChoiceRow(Form):
+    """One option or accepted answer with its weight and feedback."""
+
+    text = StringField(_l("Answer"), validators=[Length(max=1000)])
+    weight = DecimalField(_l("Weight %"), validators=[Optional(), NumberRange(min=-100, max=100)])
+    feedback = StringField(_l("Feedback"), validators=[Length(max=1000)])
+
+
+class NumericRow(Form):
+    """One accepted number: a value with a tolerance, or a range."""
+
+    value = DecimalField(_l("Value"), validators=[Optional()])
+    tolerance = DecimalField(_l("± tolerance"), validators=[Optional(), NumberRange(min=0)])
+    low = DecimalField(_l("or from"), validators=[Optional()])
+    high = DecimalField(_l("to"), validators=[Optional()])
+    weight = DecimalField(_l("Weight %"), validators=[Optional(), NumberRange(min=0, max=100)])
+    feedback = StringField(_l("Feedback"), validators=[Length(max=1000)])
+
+
+class PairRow(Form):
+    """One matching pair."""
+
+    left = StringField(_l("Item"), validators=[Length(max=500)])
+    right = StringField(_l("Its match"), validators=[Length(max=500)])
+
+
+QUESTION_TYPES = [
+    SelectChoice("mcq", _l("Multiple choice, one right answer")),
+    SelectChoice("multi", _l("Multiple choice, several right answers (weights)")),
+    SelectChoice("tf", _l("True or false")),
+    SelectChoice("short", _l("Short answer")),
+    SelectChoice("numeric", _l("Numeric (tolerance or range)")),
+    SelectChoice("match", _l("Matching")),
+]
+
+
+class QuestionForm(FlaskForm):
+    """A hand-written question of any gradable type."""
+
+    type = SelectField(_l("Type"), choices=QUESTION_TYPES)
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    stem = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=5000)])
+    text_format = SelectField(_l("Text format"), choices=TEXT_FORMATS, default="plain")
+    passage_id = SelectField(_l("Source passage"), coerce=int, default=0)
+    choices = FieldList(FormField(ChoiceRow), min_entries=6, max_entries=20)
+    is_true = RadioField(
+        _l("The statement is"),
+        choices=[SelectChoice("true", _l("true")), SelectChoice("false", _l("false"))],
+        validators=[Optional()],
+    )
+    true_feedback = StringField(_l("Feedback when answered true"), validators=[Length(max=1000)])
+    false_feedback = StringField(_l("Feedback when answered false"), validators=[Length(max=1000)])
+    numeric = FieldList(FormField(NumericRow), min_entries=3, max_entries=10)
+    pairs = FieldList(FormField(PairRow), min_entries=6, max_entries=20)
+    general_feedback = TextAreaField(_l("General feedback"), validators=[Length(max=5000)])
+
+
+class ImportForm(FlaskForm):
+    """An import file and its format."""
+
+    file = FileField(
+        _l("File"),
+        validators=[
+            FileRequired(_l("Choose a file.")),
+            FileAllowed(["gift", "txt", "csv", "zip"], _l("Use a .gift, .txt, .csv or .zip file.")),
+        ],
+    )
+    file_format = SelectField(
+        _l("Format"),
+        choices=[
+            SelectChoice("gift", "GIFT (Moodle)"),
+            SelectChoice("aiken", "Aiken"),
+            SelectChoice("csv", "CSV"),
+            SelectChoice("zip", _l("Bank folder (.zip)")),
+        ],
+    )
+    language = SelectField(_l("Language of the questions"), choices=LANGUAGE_CHOICES)
