@@ -249,3 +249,109 @@ def restore_command(file: Path, yes: bool) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"restored {pages} pages from {file}")
+
+
+@bank_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--format", "file_format", type=click.Choice(["gift", "aiken", "csv", "zip"]), required=True
+)
+@click.option("--into", "slug", required=True, help="the bank's id (a .zip may create it)")
+@click.option("--lang", "language", default=None, help="language of the questions")
+@click.option("--dry-run", is_flag=True, help="read and check the file, store nothing")
+def import_command(
+    file: Path, file_format: str, slug: str, language: str | None, dry_run: bool
+) -> None:
+    """Import GIFT, Aiken or CSV questions, or a bank folder (.zip), into a bank."""
+    from quizapp.extensions import db
+    from quizapp.models import Bank, User
+    from quizapp.services import exchange
+
+    bank = db.session.scalar(db.select(Bank).where(Bank.slug == slug))
+    if bank is None and file_format == "zip":
+        bank = _empty_bank(slug)
+    if bank is None:
+        raise click.ClickException(f"there is no bank {slug!r}")
+    owner = db.session.scalar(db.select(User).where(User.role == "teacher").limit(1))
+    if owner is None:
+        raise click.ClickException("create a teacher first (flask --app quizapp setup)")
+    language = language or bank.languages[0]
+    try:
+        preview = exchange.prepare_import(
+            bank, owner, file_format, file.name, file.read_bytes(), language
+        )
+    except exchange.ImportError_ as error:
+        db.session.rollback()
+        click.echo(f"{file}: {len(error.problems)} problem(s); nothing was imported.", err=True)
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        raise SystemExit(1) from None
+    if preview.bank_summary:
+        click.echo(
+            f"{file}: a bank folder with {preview.bank_summary['facts']} facts and "
+            f"{preview.bank_summary['questions']} questions"
+        )
+    else:
+        click.echo(
+            f"{file}: {len(preview.new)} new, {len(preview.duplicates)} already in the bank, "
+            f"{len(preview.skipped)} not importable"
+        )
+        for question, reason in preview.skipped:
+            click.echo(f"  not imported: {question.stem[:60]!r}: {reason}")
+    if dry_run:
+        db.session.rollback()
+        click.echo("dry run: nothing was stored")
+        return
+    from quizapp.models import PendingImport
+
+    try:
+        counts = exchange.commit_import(db.session.get(PendingImport, preview.token))
+    except exchange.ImportError_ as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo("imported: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+def _empty_bank(slug: str):
+    from quizapp.extensions import db
+    from quizapp.models import Bank
+
+    bank = Bank(
+        slug=slug,
+        titles={"en": slug},
+        descriptions={"en": ""},
+        languages=["en", "es"],
+        pools={},
+        managed_in="browser",
+        version=1,
+    )
+    db.session.add(bank)
+    db.session.flush()
+    return bank
+
+
+@bank_cli.command("export")
+@click.argument("slug")
+@click.option("--format", "file_format", type=click.Choice(["gift", "aiken", "csv", "zip"]))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_command(slug: str, file_format: str, output: Path) -> None:
+    """Export a bank's questions as GIFT, Aiken or CSV, or the whole bank as a .zip."""
+    from quizapp.extensions import db
+    from quizapp.models import Bank
+    from quizapp.services import exchange
+
+    bank = db.session.scalar(db.select(Bank).where(Bank.slug == slug))
+    if bank is None:
+        raise click.ClickException(f"there is no bank {slug!r}")
+    if file_format == "zip":
+        output.write_bytes(exchange.export_zip(bank))
+        click.echo(f"wrote {output}")
+        return
+    text, skipped = exchange.export_questions(bank, file_format)
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}")
+    for question, reason in skipped:
+        click.echo(f"  left out: {question.stem[:60]!r}: {reason}")

@@ -131,6 +131,16 @@ def prepare_import(
 ) -> Preview:
     """Read an upload and keep it as a pending import; the preview says what it would do."""
     token = secrets.token_hex(16)
+    if file_format == "zip" and bank.managed_in == "folder":
+        raise ImportError_(
+            [
+                _(
+                    "This bank is kept in the folder questions/%(slug)s; import the .zip into "
+                    "a new bank instead.",
+                    slug=bank.slug,
+                )
+            ]
+        )
     if file_format == "zip":
         files = read_zip(data)
         loaded = load_files(files, bank.slug)
