@@ -23,3 +23,46 @@
   }
   tick();
 })();
+
+// The fact editor: show the chosen passage, and fill the evidence from a selection in it,
+// with its exact character offsets.
+(function () {
+  "use strict";
+  var editor = document.querySelector("[data-fact-editor]");
+  if (!editor) {
+    return;
+  }
+  var select = editor.querySelector("select[name=passage_id]");
+  var evidence = editor.querySelector("textarea[name=evidence]");
+  var start = editor.querySelector("input[name=evidence_start]");
+  var end = editor.querySelector("input[name=evidence_end]");
+  var passages = editor.querySelectorAll("[data-passage]");
+  function show() {
+    for (var i = 0; i < passages.length; i += 1) {
+      passages[i].hidden = passages[i].getAttribute("data-passage") !== select.value;
+    }
+  }
+  select.addEventListener("change", show);
+  show();
+  document.addEventListener("mouseup", function () {
+    var selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) {
+      return;
+    }
+    var range = selection.getRangeAt(0);
+    for (var i = 0; i < passages.length; i += 1) {
+      var passage = passages[i];
+      if (!passage.hidden && passage.contains(range.startContainer) &&
+          passage.contains(range.endContainer)) {
+        var before = document.createRange();
+        before.setStart(passage, 0);
+        before.setEnd(range.startContainer, range.startOffset);
+        var offset = before.toString().length;
+        var text = range.toString();
+        evidence.value = text;
+        start.value = String(offset);
+        end.value = String(offset + text.length);
+      }
+    }
+  });
+})();

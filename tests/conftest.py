@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,15 @@ from quizapp.core.generation import QuestionPool
 ROOT = Path(__file__).resolve().parent.parent
 BANK_DIR = ROOT / "questions" / "romania-ww2"
 PASSWORD = "correct horse battery"
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("QUIZAPP_TEST_DATABASE_URL") else [])
 
 
@@ -166,3 +176,44 @@ def sqlite_app(tmp_path, bank):
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path, bank):
+    """The app with CSRF on, served on a free local port by a thread."""
+    from werkzeug.serving import make_server
+
+    from quizapp.extensions import db
+    from quizapp.services.banks import store_bank
+
+    app = create_app(
+        {
+            "SECRET_KEY": "browser test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        store_bank(bank, "browser")
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", app
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def page():
+    """A fresh Chromium page."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "Debian's chromium package must be installed"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        yield context.new_page()
+        context.close()
+        browser.close()

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
-
-from quizapp import create_app
-from quizapp.extensions import db
 
 pytestmark = pytest.mark.browser
 
@@ -30,44 +25,6 @@ if CHROMIUM is None and not os.environ.get("CI"):
     )
 
 
-@pytest.fixture
-def live_server(tmp_path, bank):
-    """The app with CSRF on, served on a free local port by a thread."""
-    from quizapp.services.banks import store_bank
-
-    app = create_app(
-        {
-            "SECRET_KEY": "browser test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        store_bank(bank, "browser")
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
-def page():
-    """A fresh Chromium page."""
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "Debian's chromium package must be installed"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
 def _answer(page) -> None:
     """Answer whatever question is shown, through its inputs, as a keyboard user could."""
     radios = page.locator("input[type=radio]")
@@ -83,6 +40,7 @@ def _answer(page) -> None:
 
 
 def test_a_learner_takes_a_short_quiz_and_follows_a_source_link(live_server, page):
+    live_server, _app = live_server
     page.goto(live_server + "/register")
     page.fill("input[name=name]", "browser-learner")
     page.fill("input[name=password]", "a long password")

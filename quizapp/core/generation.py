@@ -77,7 +77,7 @@ class QuestionPool:
         questions: list[Question] = []
         for type_name in plan:
             question = None
-            for attempt_type in (type_name, *FALLBACK_TYPES):
+            for attempt_type in dict.fromkeys((type_name, *FALLBACK_TYPES, *wanted)):
                 question = self._draw(attempt_type, language, context, used_facts, used_topics)
                 if question is not None:
                     break

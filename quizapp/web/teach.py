@@ -354,6 +354,17 @@ def _fact_form(bank: Bank, **kwargs: Any) -> FactForm:
     return form
 
 
+def _passages(bank: Bank) -> list[Passage]:
+    return list(
+        db.session.scalars(
+            db.select(Passage)
+            .join(Source)
+            .where(Source.bank_id == bank.id)
+            .order_by(Source.position, Passage.position)
+        )
+    )
+
+
 def _fact_input(form: FactForm) -> dict[str, Any]:
     def offset(field) -> int | None:
         return int(field.data) if (field.data or "").isdigit() else None
@@ -385,9 +396,9 @@ def new_fact(slug: str):
             db.session.commit()
             flash(_("Fact saved."), "success")
             return redirect(url_for("teach.fact", fact_id=fact.id))
-    return render_template("teach/fact_form.html", bank=bank, form=form, fact=None), (
-        400 if request.method == "POST" else 200
-    )
+    return render_template(
+        "teach/fact_form.html", bank=bank, form=form, fact=None, passages=_passages(bank)
+    ), (400 if request.method == "POST" else 200)
 
 
 def _fact(fact_id: int) -> Fact:
@@ -456,9 +467,9 @@ def edit_fact(fact_id: int):
                 db.session.commit()
                 flash(_("Fact saved."), "success")
                 return redirect(url_for("teach.fact", fact_id=fact.id))
-    return render_template("teach/fact_form.html", bank=bank, form=form, fact=fact), (
-        400 if request.method == "POST" else 200
-    )
+    return render_template(
+        "teach/fact_form.html", bank=bank, form=form, fact=fact, passages=_passages(bank)
+    ), (400 if request.method == "POST" else 200)
 
 
 @bp.route("/facts/<int:fact_id>/retire", methods=["POST"])
