@@ -464,3 +464,22 @@ def test_html_text_is_sanitised_with_an_allow_list():
     assert "<b>there</b>" in html and "<script" not in html and "onclick" not in html
     assert str(rich_text("*bold*", "markdown")) == "<p><em>bold</em></p>"
     assert "&lt;b&gt;" in str(rich_text("<b>plain</b>", "plain"))
+
+
+def test_suggested_facts_are_listed_rejected_and_accepted(app, teacher_client):
+    _create_bank(teacher_client)
+    slug = _add_source(teacher_client)
+    page = teacher_client.get(f"/teach/sources/{slug}/suggestions").get_data(as_text=True)
+    assert "23 November 1940" in page and "13,266" in page and "Draft question" in page
+    accept = re.search(r'href="(/teach/banks/lesson/facts/new\?[^"]*answer=13,266[^"]*)"', page)
+    assert accept, "an accept link prefilled with the suggestion"
+    form = teacher_client.get(accept.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert 'value="13,266"' in form
+    teacher_client.post(
+        f"/teach/sources/{slug}/suggestions/reject", data={"passage": "p2", "answer": "13,266"}
+    )
+    page = teacher_client.get(f"/teach/sources/{slug}/suggestions").get_data(as_text=True)
+    assert "<strong>13,266</strong>" not in page and "<strong>23 November 1940</strong>" in page
+    assert _add_fact(teacher_client, app, slug).status_code == 302
+    page = teacher_client.get(f"/teach/sources/{slug}/suggestions").get_data(as_text=True)
+    assert "<strong>23 November 1940</strong>" not in page  # now a fact: no longer suggested
