@@ -31,6 +31,8 @@ def _formats() -> dict[str, Any]:
     from quizapp.core.formats import FORMATS
 
     return FORMATS
+
+
 MAX_ZIP_FILES = 2000
 MAX_ZIP_BYTES = 50 * 1024 * 1024
 
@@ -75,6 +77,9 @@ def parse_questions(file_format: str, text: str, language: str) -> tuple[list, l
     result = _formats()[file_format].parse(text)
     for question in result.questions:
         question.language = question.language or language
+        # Several "=" answers without weights: Moodle grades any of them right, one choice.
+        if question.type == "multi" and all(c.weight is None for c in question.choices):
+            question.type = "mcq"
     problems = [str(p) for p in result.problems]
     return result.questions, result.skipped, problems
 

@@ -1,0 +1,766 @@
+"""Moodle GIFT: read every GIFT question type into `AuthoredQuestion`s and write them back.
+
+Reading follows Moodle's importer (question/format/gift/format.php) and, where the two differ,
+the parse that GIFT-grammar-PEG.js expects: its test files are our conformance oracle
+(tests/test_gift_conformance.py), so where its JSON and Moodle disagree the JSON wins and a
+comment below says so. docs/import-formats.md describes what is read and written.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from quizapp.core.authored import (
+    TEXT_FORMATS,
+    AuthoredQuestion,
+    Choice,
+    FormatProblem,
+    MatchPair,
+    NumericAnswer,
+    ParseResult,
+)
+
+ESSAY_REASON = "essays need a person to grade them; quizapp imports only questions it can grade"
+DESCRIPTION_REASON = "a description has no question to answer"
+# Why a parsed question goes to `skipped` instead of `questions`.
+SKIP_REASONS = {"essay": ESSAY_REASON, "description": DESCRIPTION_REASON}
+
+
+@dataclass(frozen=True)
+class Category:
+    """A `$CATEGORY:` line: the questions after it belong to `name` (None: no category)."""
+
+    name: str | None
+    line: int
+
+
+GiftItem = AuthoredQuestion | Category
+
+# JavaScript's \s: the oracle trims and collapses with it, so we use the same set of spaces.
+SPACES = (
+    "\t\n\v\f\r \u00a0\u1680"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_RUN = re.compile("[" + re.escape(SPACES) + "]{2,}")
+# Escaped characters become noncharacters while a question is split on its control characters,
+# so "\=" never starts an answer and "\#" never starts a feedback (Moodle does the same with
+# "&&061;"-style placeholders); they are turned back into the characters at the very end.
+_ESCAPES = {
+    "\\": "\ufdd0",
+    ":": "\ufdd1",
+    "#": "\ufdd2",
+    "=": "\ufdd3",
+    "{": "\ufdd4",
+    "}": "\ufdd5",
+    "~": "\ufdd6",
+    "n": "\ufdd7",
+}
+_DECODE = str.maketrans({code: ("\n" if char == "n" else char) for char, code in _ESCAPES.items()})
+_PLACEHOLDERS = re.compile("[\ufdd0-\ufdd7]")
+_FORMAT = re.compile(r"\[(html|markdown|plain|moodle)\]")
+# html and markdown keep their spaces and line breaks; moodle and plain text are collapsed.
+_KEEPS_SPACES = ("html", "markdown")
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_TOLERANCE = re.compile(rf"({_NUMBER})\s*:\s*({_NUMBER})")
+_RANGE = re.compile(rf"({_NUMBER})\s*\.\.\s*({_NUMBER})")
+_SIMPLE = re.compile(_NUMBER)
+# Moodle's regexes for `// [id:...]` and `// [tag:...]`, with "\]" for a literal "]".
+_ID = re.compile(r"\[id:((?:\\.|[^\]\\\x00-\x1f\x7f])+)\]")
+_TAG = re.compile(r"\[tag:((?:\\.|[^\]\\\x00-\x1f\x7f])+)\]")
+
+
+def _strip(text: str) -> str:
+    return text.strip(SPACES)
+
+
+def _finish(raw: str, fmt: str) -> str:
+    """Trim, collapse spaces unless html/markdown, then resolve escapes (in that order).
+
+    The escapes are resolved last, as Moodle and the oracle do, so an escaped "\\n" survives
+    the collapsing of real line breaks in moodle and plain text.
+    """
+    text = _strip(raw)
+    if fmt not in _KEEPS_SPACES:
+        text = _RUN.sub(" ", text.replace("\n", " ").replace("\r", " "))
+    return text.translate(_DECODE)
+
+
+def _split_format(raw: str) -> tuple[str | None, str]:
+    """A leading `[html]`/`[markdown]`/`[plain]`/`[moodle]` and the text after it."""
+    text = raw.lstrip(SPACES)
+    match = _FORMAT.match(text)
+    if match:
+        return match.group(1), text[match.end() :]
+    return None, raw
+
+
+def _rich(raw: str, fmt: str) -> str:
+    """A text that may start with its own format marker (answers, feedback)."""
+    own, rest = _split_format(raw)
+    # quizapp keeps one text format per question: a marker on an answer or a feedback only
+    # decides how its spaces are read (see docs/import-formats.md).
+    return _finish(rest, own or fmt)
+
+
+def _encode(line: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(line):
+        if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in _ESCAPES:
+            out.append(_ESCAPES[line[i + 1]])
+            i += 2
+        else:
+            out.append(line[i])
+            i += 1
+    return "".join(out)
+
+
+def _number(text: str) -> float | None:
+    text = text.strip()
+    return float(text) if _SIMPLE.fullmatch(text) else None
+
+
+class _Block:
+    """The lines of one question (comments removed), escapes encoded, with a line map."""
+
+    def __init__(self, lines: list[tuple[int, str]]) -> None:
+        self.numbers = [number for number, _ in lines]
+        encoded = [_encode(text) for _, text in lines]
+        self.starts: list[int] = []
+        offset = 0
+        for text in encoded:
+            self.starts.append(offset)
+            offset += len(text) + 1
+        self.text = "\n".join(encoded)
+
+    def line(self, offset: int) -> int:
+        """The file line of an offset in `text`."""
+        return self.numbers[max(bisect_right(self.starts, offset) - 1, 0)]
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.items: list[GiftItem] = []
+        self.problems: list[FormatProblem] = []
+        self.category: str | None = None
+        self.pending_id: str | None = None
+        self.pending_tags: list[str] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(FormatProblem(line, message))
+
+    def comment(self, text: str) -> None:
+        # As in the oracle, ids and tags in comments above a question belong to it, even with
+        # blank lines in between; Moodle keeps only those in the question's own block.
+        found = _ID.search(text)
+        if found:
+            self.pending_id = _strip(found.group(1).replace("\\]", "]")) or None
+        for tag in _TAG.findall(text):
+            tag = _strip(tag.replace("\\]", "]"))
+            if tag:
+                self.pending_tags.append(tag)
+
+    def block(self, lines: list[tuple[int, str]]) -> None:
+        for number, text in lines:
+            if _PLACEHOLDERS.search(text):
+                self.problem(number, "this line holds a Unicode noncharacter (U+FDD0 to U+FDD7)")
+                return
+        body = [(n, t) for n, t in lines if not t.lstrip(" \t").startswith("//")]
+        if body and body[0][1].lstrip(SPACES).startswith("$CATEGORY:"):
+            number, text = body[0]
+            name = text.lstrip(SPACES)[len("$CATEGORY:") :].strip()
+            # An empty `$CATEGORY:` goes back to no category: that is how `write` says it.
+            self.category = name or None
+            self.items.append(Category(self.category, number))
+            self.pending_id, self.pending_tags = None, []
+            # The oracle lets a question follow its category line without a blank line.
+            body = body[1:]
+        for _, text in lines:
+            if text.lstrip(" \t").startswith("//"):
+                self.comment(text)
+        if not body:
+            return
+        question = self.question(_Block(body))
+        if question is not None:
+            question.external_id = self.pending_id
+            question.tags = self.pending_tags
+            question.category = self.category
+            question.line = body[0][0]
+            self.items.append(question)
+        self.pending_id, self.pending_tags = None, []
+
+    def question(self, block: _Block) -> AuthoredQuestion | None:
+        text = block.text
+        pos = len(text) - len(text.lstrip(SPACES))
+        title = None
+        if text.startswith("::", pos):
+            end = text.find("::", pos + 2)
+            if end < 0:
+                self.problem(
+                    block.line(pos),
+                    "the title that starts with '::' has no closing '::' "
+                    "(write \\: for a colon inside a title)",
+                )
+                return None
+            title = _finish(text[pos + 2 : end], "plain") or None
+            pos = end + 2
+        opening = text.find("{", pos)
+        closing = text.find("}", pos)
+        if opening < 0 and closing < 0:
+            fmt, rest = _split_format(text[pos:])
+            fmt = fmt or "moodle"
+            return AuthoredQuestion(
+                type="description", stem=_finish(rest, fmt), text_format=fmt, title=title
+            )
+        if closing >= 0 and (opening < 0 or closing < opening):
+            self.problem(
+                block.line(closing),
+                "'}' closes an answer block that was never opened (write \\} for a literal '}')",
+            )
+            return None
+        if closing < 0:
+            self.problem(
+                block.line(opening),
+                "unclosed '{' — the answer block that starts here has no closing '}' "
+                "(a blank line ends a question)",
+            )
+            return None
+        inner = text.find("{", opening + 1, closing)
+        if inner >= 0:
+            self.problem(
+                block.line(inner),
+                f"'{{' inside the answer block that starts on line {block.line(opening)}: "
+                "close that block with '}' first, or write \\{ for a literal '{'",
+            )
+            return None
+        after = text[closing + 1 :]
+        extra = min((i for i in (after.find("{"), after.find("}")) if i >= 0), default=-1)
+        if extra >= 0:
+            self.problem(
+                block.line(closing + 1 + extra),
+                "a question has only one answer block {…}: write \\{ and \\} for literal braces",
+            )
+            return None
+
+        before = text[pos:opening]
+        fmt, stem1 = _split_format(before)
+        stem2 = after
+        if fmt is None and not _strip(before):
+            # The answer block comes first: the text after it may carry the format.
+            fmt, stem2 = _split_format(after)
+        fmt = fmt or "moodle"
+        first, second = _finish(stem1, fmt), _finish(stem2, fmt)
+        embedded = bool(second)
+        # The oracle joins a missing-word stem as "before _____ after", a space on each side
+        # of the blank ("...places)? _____ ."); Moodle puts "_____" exactly where "{...}" was.
+        stem = ((first + " ") if first else "") + "_____ " + second if embedded else first
+        question = AuthoredQuestion(
+            type="essay", stem=stem, text_format=fmt, title=title, embedded=embedded
+        )
+        if self.answers(question, block, opening + 1, text[opening + 1 : closing]):
+            return question
+        return None
+
+    def answers(self, q: AuthoredQuestion, block: _Block, start: int, raw: str) -> bool:
+        """Fill `q` from the text between the braces; False when it has problems."""
+        fmt = q.text_format
+        before = len(self.problems)
+        general = raw.find("####")
+        if general >= 0:
+            q.general_feedback = _rich(raw[general + 4 :], fmt) or None
+            raw = raw[:general]
+        body = _strip(raw)
+        offset = start + raw.find(body[:1]) if body else start
+        if not body:
+            q.type = "essay"
+        elif body.startswith("#"):
+            q.type = "numeric"
+            self.numeric(q, block, offset + 1, body[1:])
+        elif _strip(body.split("#", 1)[0]) in _TRUE_FALSE:
+            q.type = "tf"
+            parts = body.split("#")
+            q.is_true = _TRUE_FALSE[_strip(parts[0])]
+            if len(parts) > 3:
+                self.problem(
+                    block.line(offset),
+                    "a true/false answer takes at most two feedbacks ({TRUE#…#…}); "
+                    "write \\# for a literal '#'",
+                )
+            # The oracle gives the first feedback to trueFeedback and the second to
+            # falseFeedback whatever the answer. Moodle reads the first as the feedback for a
+            # wrong answer, so for {TRUE#a#b} Moodle shows "a" to a learner who says False.
+            # We follow the oracle.
+            feedback = [_rich(part, fmt) or None for part in parts[1:3]]
+            q.true_feedback = feedback[0] if feedback else None
+            q.false_feedback = feedback[1] if len(feedback) > 1 else None
+        else:
+            self.choices(q, block, start, raw)
+        return len(self.problems) == before
+
+    def entries(self, block: _Block, start: int, raw: str) -> list[tuple[str, int, str]]:
+        """Split on '=' and '~': (marker, offset of the marker, text after it)."""
+        marks = [i for i, char in enumerate(raw) if char in "=~"]
+        if not marks:
+            return []
+        if _strip(raw[: marks[0]]):
+            self.problem(
+                block.line(start + len(raw[: marks[0]]) - len(raw[: marks[0]].lstrip(SPACES))),
+                "text before the first answer: start each answer with '=' (right) or '~' "
+                "(wrong), or write \\= and \\~ for literal characters",
+            )
+        ends = [*marks[1:], len(raw)]
+        return [(raw[m], start + m, raw[m + 1 : end]) for m, end in zip(marks, ends, strict=True)]
+
+    def weight(self, block: _Block, offset: int, raw: str) -> tuple[float | None, str, bool]:
+        """A leading %weight%: (weight, rest, ok)."""
+        text = raw.lstrip(SPACES)
+        if not text.startswith("%"):
+            return None, raw, True
+        close = text.find("%", 1)
+        if close < 0:
+            self.problem(block.line(offset), "the weight that starts with '%' has no closing '%'")
+            return None, raw, False
+        value = _number(text[1:close])
+        if value is None or not -100 <= value <= 100:
+            self.problem(
+                block.line(offset),
+                f"the weight %{text[1:close].translate(_DECODE)}% is not a number from -100 to 100",
+            )
+            return None, text[close + 1 :], False
+        return value, text[close + 1 :], True
+
+    def choices(self, q: AuthoredQuestion, block: _Block, start: int, raw: str) -> None:
+        fmt = q.text_format
+        entries = self.entries(block, start, raw)
+        if not entries:
+            # "{One}": a single accepted answer needs no '=' (Moodle and the oracle agree).
+            q.type = "short"
+            text, _, feedback = raw.partition("#")
+            if "#" in feedback:
+                self.one_feedback(block, start)
+            q.choices = [Choice(_finish(text, "plain"), True, None, _rich(feedback, fmt) or None)]
+            return
+        has_wrong = any(marker == "~" for marker, _, _ in entries)
+        # Only the answer itself counts, not its feedback (as in the oracle's grammar).
+        arrows = ["->" in text.partition("#")[0] for _, _, text in entries]
+        if not has_wrong and any(arrows):
+            q.type = "match"
+            if not all(arrows):
+                missing = next(o for (_, o, _), a in zip(entries, arrows, strict=True) if not a)
+                self.problem(
+                    block.line(missing),
+                    "in a matching question every answer needs 'item -> match'; "
+                    "this one has no '->'",
+                )
+                return
+            for _, offset, text in entries:
+                self.pair(q, block, offset, text)
+            return
+        for marker, offset, text in entries:
+            weight, rest, ok = self.weight(block, offset, text)
+            if not ok:
+                continue
+            text, _, feedback = rest.partition("#")
+            if "#" in feedback:
+                self.one_feedback(block, offset)
+            answer = _rich(text, fmt)
+            if not answer:
+                self.problem(block.line(offset), f"the answer after '{marker}' has no text")
+            q.choices.append(Choice(answer, marker == "=", weight, _rich(feedback, fmt) or None))
+        if not has_wrong:
+            # Every answer right: the oracle calls it a short answer, as Moodle does.
+            q.type = "short"
+        else:
+            # Moodle makes one with no '=' a multiple-answer question (check boxes) and one
+            # with '=' a single-answer one; the oracle types both "MC". quizapp's mcq has
+            # one right option, so several '=' make a multi, which grades each right option.
+            right = sum(1 for c in q.choices if c.correct)
+            q.type = "mcq" if right == 1 else "multi"
+
+    def one_feedback(self, block: _Block, offset: int) -> None:
+        self.problem(
+            block.line(offset),
+            "an answer takes one '#' feedback; write \\# for a literal '#'",
+        )
+
+    def pair(self, q: AuthoredQuestion, block: _Block, offset: int, text: str) -> None:
+        if text.lstrip(SPACES).startswith("%"):
+            self.problem(block.line(offset), "a matching pair takes no weight")
+            return
+        if "#" in text:
+            self.problem(
+                block.line(offset),
+                "a matching pair takes no '#' feedback; write \\# for a literal '#'",
+            )
+            return
+        left, _, right = text.partition("->")
+        left_text = _rich(left, q.text_format)
+        # The right-hand side is plain text in GIFT (no format marker), always collapsed.
+        right_text = _finish(right, "plain")
+        if not right_text:
+            self.problem(block.line(offset), "the match after '->' is empty")
+            return
+        q.pairs.append(MatchPair(left_text, right_text))
+
+    def numeric(self, q: AuthoredQuestion, block: _Block, start: int, raw: str) -> None:
+        fmt = q.text_format
+        body = _strip(raw)
+        if not body.startswith(("=", "~")):
+            spec, _, feedback = raw.partition("#")
+            if "#" in feedback:
+                self.one_feedback(block, start)
+            answer = self.number_spec(block, start, spec)
+            if answer is not None:
+                answer.feedback = _rich(feedback, fmt) or None
+                q.numeric.append(answer)
+            return
+        for marker, offset, text in self.entries(block, start, raw):
+            weight, rest, ok = self.weight(block, offset, text)
+            if not ok:
+                continue
+            spec, _, feedback = rest.partition("#")
+            if "#" in feedback:
+                self.one_feedback(block, offset)
+            answer = self.number_spec(block, offset, spec)
+            if answer is None:
+                continue
+            # A '~' number is a wrong one: it earns nothing unless it has a weight.
+            answer.weight = weight if weight is not None or marker == "=" else 0.0
+            answer.feedback = _rich(feedback, fmt) or None
+            q.numeric.append(answer)
+
+    def number_spec(self, block: _Block, offset: int, raw: str) -> NumericAnswer | None:
+        spec = _strip(raw).translate(_DECODE)
+        if match := _TOLERANCE.fullmatch(spec):
+            return NumericAnswer(value=float(match.group(1)), tolerance=float(match.group(2)))
+        if match := _RANGE.fullmatch(spec):
+            return NumericAnswer(low=float(match.group(1)), high=float(match.group(2)))
+        if _SIMPLE.fullmatch(spec):
+            return NumericAnswer(value=float(spec))
+        if not spec or spec == "*":
+            message = "a number is missing here ('*' for any other number is not supported)"
+        else:
+            message = (
+                f"'{spec}' is not a number: write 3.14, 3.14:0.01 (with a tolerance) "
+                "or 3..4 (a range)"
+            )
+        self.problem(block.line(offset), message)
+        return None
+
+
+def read(text: str) -> tuple[list[GiftItem], list[FormatProblem]]:
+    """Every `$CATEGORY:` and question in file order, with every problem found."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = _Reader()
+    block: list[tuple[int, str]] = []
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        # A blank line (spaces and tabs only) ends a question, in Moodle and in the oracle.
+        if line.strip(" \t"):
+            block.append((number, line))
+        elif block:
+            reader.block(block)
+            block = []
+    if block:
+        reader.block(block)
+    return reader.items, reader.problems
+
+
+def parse(text: str) -> ParseResult:
+    """Read a GIFT file: gradable questions, essays and descriptions skipped, problems."""
+    items, problems = read(text)
+    result = ParseResult(problems=problems)
+    for item in items:
+        if isinstance(item, Category):
+            continue
+        if item.type in SKIP_REASONS:
+            result.skipped.append((item, SKIP_REASONS[item.type]))
+        else:
+            result.questions.append(item)
+    return result
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+_NOT_SPACE_NL = SPACES.replace("\n", "")
+_RUN_NO_NL = re.compile("[" + re.escape(_NOT_SPACE_NL) + "]{2,}")
+_FIELD_NAMES = {
+    "type": "type",
+    "stem": "text",
+    "text_format": "text format",
+    "title": "title",
+    "external_id": "id",
+    "tags": "tags",
+    "choices": "answers",
+    "is_true": "true/false answer",
+    "true_feedback": "feedback for True",
+    "false_feedback": "feedback for False",
+    "numeric": "numbers",
+    "pairs": "matching pairs",
+    "general_feedback": "general feedback",
+    "embedded": "missing-word blank",
+}
+
+
+def _normal_text(text: str | None, fmt: str) -> str:
+    # Line breaks are written as "\n" escapes, so they are kept in every format; other runs of
+    # spaces collapse in moodle and plain text, and every text is trimmed.
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip(_NOT_SPACE_NL)
+    if fmt not in _KEEPS_SPACES:
+        text = _RUN_NO_NL.sub(" ", text)
+    return text
+
+
+def normalize(question: AuthoredQuestion) -> AuthoredQuestion:
+    """The question as GIFT reads it back: trimmed texts, one space for a run in moodle text."""
+    q = AuthoredQuestion.from_dict(question.to_dict())
+    q.line = question.line
+    fmt = q.text_format
+
+    def text(value: str | None) -> str:
+        return _normal_text(value, fmt)
+
+    def optional(value: str | None) -> str | None:
+        return text(value) or None
+
+    q.stem = text(q.stem)
+    q.title = _normal_text(q.title, "plain") or None
+    q.category = (q.category or "").strip() or None
+    q.external_id = (q.external_id or "").strip(SPACES) or None
+    q.tags = [tag.strip(SPACES) for tag in q.tags if tag.strip(SPACES)]
+    q.general_feedback = optional(q.general_feedback)
+    q.true_feedback = optional(q.true_feedback)
+    q.false_feedback = optional(q.false_feedback)
+    for choice in q.choices:
+        choice.text = text(choice.text)
+        choice.feedback = optional(choice.feedback)
+    for answer in q.numeric:
+        answer.feedback = optional(answer.feedback)
+    for pair in q.pairs:
+        pair.left = text(pair.left)
+        pair.right = _normal_text(pair.right, "plain")
+    return q
+
+
+def _escape(text: str) -> str:
+    out = []
+    for char in text:
+        if char in "\\~=#{}:":
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _lead(text: str, fmt: str) -> str:
+    """An escaped text, led by its format marker when it would otherwise be misread."""
+    # "[html]…" would be read as a marker, "%…" as a weight, "//…" as a comment and
+    # "$CATEGORY:" as a category: GIFT has no escape for those, but a marker in front works.
+    marker = f"[{fmt}]" if text.startswith(("[", "%", "/", "$")) else ""
+    return marker + _escape(text)
+
+
+def _num(value: float) -> str:
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def _spec(answer: NumericAnswer) -> str:
+    if answer.low is not None and answer.high is not None:
+        return f"{_num(answer.low)}..{_num(answer.high)}"
+    assert answer.value is not None
+    if answer.tolerance:
+        return f"{_num(answer.value)}:{_num(answer.tolerance)}"
+    return _num(answer.value)
+
+
+def _bracketed(value: str) -> str:
+    return value.replace("]", "\\]")
+
+
+def _why_not(q: AuthoredQuestion) -> str | None:
+    """The reason GIFT cannot hold a question, for the cases a teacher can fix."""
+    if q.type not in (*SKIP_REASONS, "mcq", "multi", "tf", "short", "numeric", "match"):
+        return f"unknown question type {q.type!r}"
+    if q.text_format not in TEXT_FORMATS:
+        return f"unknown text format {q.text_format!r}"
+    if q.category and ("\n" in q.category or "\r" in q.category):
+        return "its category has a line break"
+    for value, what in [(q.external_id, "id"), *((t, "tag") for t in q.tags)]:
+        if value and (re.search(r"[\x00-\x1f\x7f]", value) or value.rstrip().endswith("\\")):
+            return f"its {what} {value!r} has a control character or ends with '\\'"
+    weights = [c.weight for c in q.choices] + [a.weight for a in q.numeric]
+    if any(w is not None and not (math.isfinite(w) and -100 <= w <= 100) for w in weights):
+        return "a weight is not a number from -100 to 100"
+    right = sum(1 for c in q.choices if c.correct)
+    if q.type in ("mcq", "multi", "short") and not q.choices:
+        return "it has no answers"
+    if q.type == "mcq" and right != 1:
+        return (
+            f"GIFT marks the one right option of a single-answer question with '='; "
+            f"this one has {right} options marked right"
+        )
+    if q.type == "multi" and right == 1:
+        return (
+            "a multiple-answer question with exactly one option marked right reads back as "
+            "single-answer: give the right options weights (~%50%) instead"
+        )
+    if q.type in ("mcq", "multi") and right == len(q.choices):
+        return "every option is marked right, which GIFT reads as a short-answer question"
+    if q.type == "short":
+        if right != len(q.choices):
+            return "GIFT short answers are all accepted ('='); this question has wrong ones"
+        if any("->" in c.text for c in q.choices):
+            return "an accepted answer contains '->', which GIFT reads as a matching pair"
+    if q.type == "tf" and q.is_true is None:
+        return "it does not say whether the statement is true or false"
+    if q.type == "numeric":
+        if not q.numeric:
+            return "it has no accepted number"
+        for a in q.numeric:
+            ranged = a.low is not None or a.high is not None
+            numbers = [a.low, a.high] if ranged else [a.value, a.tolerance]
+            if ranged and (a.value is not None or a.tolerance):
+                return "an accepted number has both a value and a range"
+            if any(n is None or not math.isfinite(n) for n in numbers):
+                return "an accepted number is missing or not finite"
+    if q.type == "match":
+        if not q.pairs:
+            return "it has no pairs"
+        if any("->" in p.left for p in q.pairs):
+            return "an item to match contains '->', which GIFT uses between item and match"
+    if q.type == "description" and (q.choices or q.general_feedback):
+        return "a description has no answers or feedback in GIFT"
+    return None
+
+
+def _answer_block(q: AuthoredQuestion) -> list[str]:
+    """The lines from '{' to '}' (without them)."""
+    fmt = q.text_format
+    lines: list[str] = []
+
+    def feedback(text: str | None) -> str:
+        return "#" + _lead(text, fmt) if text else ""
+
+    if q.type in ("mcq", "multi", "short"):
+        for c in q.choices:
+            weight = f"%{_num(c.weight)}%" if c.weight is not None else ""
+            mark = "=" if c.correct else "~"
+            lines.append(f"    {mark}{weight}{_lead(c.text, fmt)}{feedback(c.feedback)}")
+    elif q.type == "tf":
+        word = "TRUE" if q.is_true else "FALSE"
+        text = word
+        if q.true_feedback or q.false_feedback:
+            # An empty first feedback is written "# " so that "##" never starts "####".
+            text += "#" + (_lead(q.true_feedback, fmt) if q.true_feedback else " ")
+        if q.false_feedback:
+            text += feedback(q.false_feedback)
+        lines.append(text)
+    elif q.type == "numeric":
+        one = q.numeric[0]
+        if len(q.numeric) == 1 and one.weight is None and not one.feedback:
+            lines.append("#" + _spec(one))
+        else:
+            lines.append("#")
+            for a in q.numeric:
+                weight = f"%{_num(a.weight)}%" if a.weight is not None else ""
+                lines.append(f"    ={weight}{_spec(a)}{feedback(a.feedback)}")
+    elif q.type == "match":
+        for p in q.pairs:
+            left = _lead(p.left, fmt) if p.left else ""
+            lines.append(f"    ={left} -> {_escape(p.right)}")
+    if q.general_feedback:
+        lines.append("    ####" + _lead(q.general_feedback, fmt))
+    return lines
+
+
+def _block(q: AuthoredQuestion) -> str:
+    """One question as GIFT lines (without its category)."""
+    fmt = q.text_format
+    lines: list[str] = []
+    meta = []
+    if q.external_id:
+        meta.append(f"[id:{_bracketed(q.external_id)}]")
+    meta += [f"[tag:{_bracketed(tag)}]" for tag in q.tags]
+    if meta:
+        lines.append("// " + " ".join(meta))
+    head = f"::{_escape(q.title)}::" if q.title else ""
+    marker = f"[{fmt}]" if fmt != "moodle" else ""
+    before, after = q.stem, ""
+    if q.embedded:
+        if q.stem.startswith("_____ "):
+            before, after = "", q.stem[len("_____ ") :]
+        elif " _____ " in q.stem:
+            before, _, after = q.stem.partition(" _____ ")
+    stem = _lead(before, fmt) if not marker else marker + _escape(before)
+    if q.type == "description":
+        return "\n".join([*lines, head + stem])
+    block = _answer_block(q)
+    tail = " " + _escape(after) if after else ""
+    if len(block) == 1 and not block[0].startswith("    "):
+        lines.append(f"{head}{stem}{' ' if stem else ''}{{{block[0]}}}{tail}")
+    elif not block:
+        lines.append(f"{head}{stem}{' ' if stem else ''}{{}}{tail}")
+    else:
+        # "{#" and "{TRUE#…" stay on the opening line; answers follow one per line.
+        first = "" if block[0].startswith("    ") else block.pop(0)
+        lines.append(f"{head}{stem}{' ' if stem else ''}{{{first}")
+        lines += block
+        lines.append("}" + tail)
+    return "\n".join(lines)
+
+
+def _comparable(q: AuthoredQuestion) -> dict[str, object]:
+    data = q.to_dict()
+    # Not part of a GIFT question: the category is written as its own line, and the language
+    # and source passage are set by the bank a question is imported into.
+    for key in ("category", "language", "passage_id"):
+        data.pop(key, None)
+    return data
+
+
+def _check(q: AuthoredQuestion, text: str) -> str | None:
+    """Why `text` does not read back as `q`, or None when it does."""
+    items, problems = read(text)
+    if problems:
+        return f"GIFT cannot hold it: {problems[0].message}"
+    back = [item for item in items if isinstance(item, AuthoredQuestion)]
+    if len(back) != 1:
+        return "GIFT cannot hold it as one question"
+    want, got = _comparable(q), _comparable(back[0])
+    for key, value in want.items():
+        if got.get(key) != value:
+            return f"GIFT cannot hold its {_FIELD_NAMES.get(key, key)} exactly"
+    return None
+
+
+def write(
+    questions: Sequence[AuthoredQuestion],
+) -> tuple[str, list[tuple[AuthoredQuestion, str]]]:
+    """GIFT text for `questions`, and those GIFT cannot hold with the reason."""
+    blocks: list[str] = []
+    unwritten: list[tuple[AuthoredQuestion, str]] = []
+    category: str | None = None
+    for question in questions:
+        reason = _why_not(question)
+        if reason is None:
+            q = normalize(question)
+            text = _block(q)
+            reason = _check(q, text)
+        if reason is not None:
+            unwritten.append((question, reason))
+            continue
+        if q.category != category:
+            blocks.append(f"$CATEGORY: {q.category}" if q.category else "$CATEGORY:")
+            category = q.category
+        blocks.append(text)
+    return ("\n\n".join(blocks) + "\n" if blocks else ""), unwritten
