@@ -6,16 +6,21 @@ PORT ?= 5000
 WORKERS ?= 2
 BANK ?= questions/romania-ww2
 FLASK := $(BIN)/flask --app quizapp
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard quizapp/translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: install browser run dev setup test lint format bench clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(MO_FILES)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# The Spanish interface: compile the message catalogue when its .po changes.
+$(MO_FILES): %.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ --statistics
 
 # Debian's Chromium for the browser test (never a downloaded browser build).
 browser:

@@ -128,3 +128,24 @@ def test_a_post_without_a_csrf_token_is_refused(app, client):
     assert response.status_code == 302
     assert client.post("/logout").status_code == 400
     assert client.get("/history").status_code == 200  # the logout without a token did nothing
+
+
+def test_the_interface_language_can_be_chosen_and_is_kept(app, student_client):
+    from quizapp.extensions import db
+    from quizapp.models import User
+
+    response = student_client.post("/language", data={"language": "es", "next": "/history"})
+    assert response.status_code == 302 and response.headers["Location"] == "/history"
+    with app.app_context():
+        assert db.session.scalar(db.select(User.locale).where(User.name == "ana")) == "es"
+    page = student_client.get("/").get_data(as_text=True)
+    assert '<html lang="es">' in page
+    evil = student_client.post("/language", data={"language": "es", "next": "//evil.example"})
+    assert evil.headers["Location"] == "/"
+
+
+def test_visitors_choose_a_language_with_a_cookie(client):
+    client.post("/language", data={"language": "es"})
+    assert '<html lang="es">' in client.get("/").get_data(as_text=True)
+    client.post("/language", data={"language": "xx"})
+    assert '<html lang="es">' in client.get("/").get_data(as_text=True)

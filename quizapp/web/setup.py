@@ -14,9 +14,9 @@ from quizapp.models import User
 
 def register(app: Flask) -> None:
     """Attach blueprints, the user loader, template helpers and error handlers."""
-    from quizapp.web import auth, history, ops, quiz, sources, teach
+    from quizapp.web import auth, history, i18n, ops, quiz, sources, teach
 
-    for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp, teach.bp):
+    for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp, teach.bp, i18n.bp):
         app.register_blueprint(blueprint)
     ops.register(app)
 
