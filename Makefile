@@ -36,7 +36,7 @@ setup: install
 	$(FLASK) setup
 
 run: setup
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) 'quizapp:create_app()'
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --no-control-socket 'quizapp:create_app()'
 
 dev: setup
 	$(FLASK) run --debug --port $(PORT)

@@ -5,7 +5,8 @@ synchronous=NORMAL. Python's sqlite3 driver starts transactions lazily and DEFER
 later writes can then fail at once with "database is locked" when another writer got in
 between. So the driver's own transaction handling is switched off and SQLAlchemy's "begin" event
 emits BEGIN itself: IMMEDIATE (take the write lock first, wait for it under the busy timeout)
-for transactions opened by `begin_write()`, plain BEGIN for the rest.
+for transactions opened by `begin_write()`, plain BEGIN for the rest. `upgrade_to_write()` turns
+a request's read transaction into a write transaction on the same connection (the answer path).
 """
 
 from __future__ import annotations
@@ -64,3 +65,24 @@ def begin_write() -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+def upgrade_to_write() -> None:
+    """Like `begin_write()`, for a session that has only read so far, keeping its connection.
+
+    SQLite: COMMIT the read transaction and BEGIN IMMEDIATE on the same connection, so the write
+    lock is taken (waiting under the busy timeout) before the write's own checks, without the
+    session handing its connection back to the pool and taking it again in between. ORM objects
+    already loaded are neither flushed nor expired. Other databases: nothing to do, as each
+    statement of a READ COMMITTED transaction sees the latest commits and row locks do the rest.
+    A session with pending ORM changes, or none open, gets `begin_write()` instead.
+    """
+    session = db.session()
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        begin_write()
+        return
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql("COMMIT")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

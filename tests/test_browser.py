@@ -36,7 +36,7 @@ def _answer(page) -> None:
         selects = page.locator("select")
         for index in range(selects.count()):
             selects.nth(index).select_option(index=index + 1)
-    page.get_by_role("button", name="Answer", exact=True).click()
+    page.get_by_role("button", name="Submit answer", exact=True).click()
 
 
 def test_a_learner_takes_a_short_quiz_and_follows_a_source_link(live_server, page):

@@ -112,7 +112,7 @@ def test_a_teacher_builds_a_bank_and_a_student_takes_it(live_server, page, tmp_p
             selects = page.locator("select")
             for index in range(selects.count()):
                 selects.nth(index).select_option(index=index + 1)
-        page.get_by_role("button", name="Answer", exact=True).click()
+        page.get_by_role("button", name="Submit answer", exact=True).click()
         assert page.locator(".verdict").count() == 1
         if number < 5:
             page.get_by_role("link", name="Next question").click()

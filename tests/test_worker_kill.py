@@ -165,14 +165,29 @@ def test_sigkill_of_a_worker_loses_no_acknowledged_answer(server):
     for thread in threads:
         thread.start()
     assert started.wait(timeout=60)
-    time.sleep(0.5)
+    # Kill while answers are still arriving: once a tenth of them are in (a fixed pause is too
+    # long now that every answer can be in within half a second).
+    expected = LEARNERS * 3 * 10
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with lock:
+            if len(acknowledged) >= expected // 10:
+                break
+        time.sleep(0.001)
     killed = _workers(process.pid)
     assert killed, "no gunicorn workers found"
     os.kill(killed[0], signal.SIGKILL)
+    with lock:
+        assert len(acknowledged) < expected, "every answer was in before the kill"
     for thread in threads:
         thread.join(timeout=180)
     assert acknowledged
-    replacement = _workers(process.pid)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # the master reaps the killed worker and forks another
+        replacement = _workers(process.pid)
+        if killed[0] not in replacement and len(replacement) == 2:
+            break
+        time.sleep(0.1)
     assert killed[0] not in replacement and len(replacement) == 2  # gunicorn replaced it
 
     connection = sqlite3.connect(database)

@@ -11,6 +11,7 @@ import hashlib
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from quizapp.core import bank as core
 from quizapp.core.authored import AuthoredQuestion as Authored
@@ -270,19 +271,20 @@ def core_bank(bank: Bank) -> core.Bank:
     return result
 
 
-_pools: dict[tuple[int, int, str], QuestionPool] = {}
+_pools: dict[tuple[Any, ...], QuestionPool] = {}
 _pools_lock = threading.Lock()
 
 
 def question_pool(bank: Bank) -> QuestionPool:
     """The bank indexed for drawing question sets, cached per process until the bank changes."""
-    key = (bank.id, bank.version, bank.content_hash)
+    # The database URL and update time keep two databases (tests, or a restore) apart.
+    key = (str(db.engine.url), bank.id, bank.version, bank.content_hash, bank.updated_at)
     with _pools_lock:
         pool = _pools.get(key)
     if pool is None:
         pool = QuestionPool(core_bank(bank))
         with _pools_lock:
-            for stale in [k for k in _pools if k[0] == bank.id]:
+            for stale in [k for k in _pools if k[:2] == key[:2]]:
                 del _pools[stale]
             _pools[key] = pool
     return pool

@@ -311,6 +311,9 @@ def export_questions(bank: Bank, file_format: str) -> tuple[str, list[tuple[Auth
 def export_zip(bank: Bank) -> bytes:
     """The whole bank as a bank folder in a .zip (sources, facts, pools, questions)."""
     loaded = core_bank(bank)
+    # Ids in the file are positions, not database ids, so an export of a re-import is equal.
+    for number, item in enumerate(loaded.questions, start=1):
+        item.id = f"q{number}"
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / bank.slug

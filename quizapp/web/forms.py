@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -15,6 +17,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.fields import Label
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -112,69 +115,111 @@ class StartQuizForm(FlaskForm):
         self.types.choices = [SelectChoice(name, TYPE_NAMES.get(name, name)) for name in TYPES]
 
 
-# How each kind of input becomes form fields and, back, an answer for the checker.
+# How each kind of input becomes form fields and, back, an answer for the checker. The form
+# classes are built once (order and match: once per number of rows); each request only sets the
+# question's options, labels and choices on its form instance.
 
 
-def _choice_form(question: Question) -> type[FlaskForm]:
-    class ChoiceForm(FlaskForm):
-        answer = RadioField(
-            _l("Your answer"),
-            choices=[
-                SelectChoice(str(i), option) for i, option in enumerate(question.options or [])
-            ],
-            validators=[InputRequired(message=_l("Choose an answer."))],
-        )
+class AnswerForm(FlaskForm):
+    """Base of the answer forms: `shown` carries the signed time the question page was shown.
 
-    return ChoiceForm
+    The CSRF token is checked for every POST by CSRFProtect before the view runs; the page sends
+    it with `csrf_token()`, so the form itself neither makes nor checks one.
+    """
 
+    class Meta:
+        csrf = False
 
-def _multi_form(question: Question) -> type[FlaskForm]:
-    class MultiForm(FlaskForm):
-        answer = MultiCheckboxField(
-            _l("Your answer"),
-            choices=[
-                SelectChoice(str(i), option) for i, option in enumerate(question.options or [])
-            ],
-            validators=[DataRequired(message=_l("Choose at least one answer."))],
-        )
-
-    return MultiForm
+    shown = HiddenField(label="")  # a label, so that WTForms does not load translations for one
 
 
-def _text_form(question: Question) -> type[FlaskForm]:
-    class TextForm(FlaskForm):
-        answer = StringField(
-            _l("Your answer"),
-            validators=[DataRequired(message=_l("Type an answer.")), Length(max=200)],
-        )
-
-    return TextForm
+class _ChoiceForm(AnswerForm):
+    answer = RadioField(
+        _l("Your answer"),
+        choices=[],
+        validators=[InputRequired(message=_l("Choose an answer."))],
+    )
 
 
-def _order_form(question: Question) -> type[FlaskForm]:
-    options = list(question.options or [])
-    attributes: dict[str, Any] = {}
-    for index in range(len(options)):
-        attributes[f"place_{index}"] = SelectField(
+class _MultiForm(AnswerForm):
+    answer = MultiCheckboxField(
+        _l("Your answer"),
+        choices=[],
+        validators=[DataRequired(message=_l("Choose at least one answer."))],
+    )
+
+
+class _TextForm(AnswerForm):
+    answer = StringField(
+        _l("Your answer"),
+        validators=[DataRequired(message=_l("Type an answer.")), Length(max=200)],
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _order_class(count: int) -> type[AnswerForm]:
+    attributes: dict[str, Any] = {
+        f"place_{index}": SelectField(
             _l("Position %(number)s", number=index + 1),
-            choices=[SelectChoice("", "—")]
-            + [SelectChoice(str(i), label) for i, label in enumerate(options)],
+            choices=[],
             validators=[InputRequired(message=_l("Choose an event for every position."))],
         )
-    return type("OrderForm", (FlaskForm,), attributes)
+        for index in range(count)
+    }
+    return type("OrderForm", (AnswerForm,), attributes)
 
 
-def _match_form(question: Question) -> type[FlaskForm]:
-    options: dict[str, list[str]] = question.options  # type: ignore[assignment]
-    attributes: dict[str, Any] = {}
-    for index, left in enumerate(options["left"]):
-        attributes[f"pair_{index}"] = SelectField(
-            left,
-            choices=[SelectChoice("", "—")]
-            + [SelectChoice(str(i), right) for i, right in enumerate(options["right"])],
+@functools.lru_cache(maxsize=64)
+def _match_class(count: int) -> type[AnswerForm]:
+    attributes: dict[str, Any] = {
+        f"pair_{index}": SelectField(
+            "",  # the item to match, set per question
+            choices=[],
             validators=[InputRequired(message=_l("Choose a match for every item."))],
         )
-    return type("MatchForm", (FlaskForm,), attributes)
+        for index in range(count)
+    }
+    return type("MatchForm", (AnswerForm,), attributes)
+
+
+def _indexed(options: list[str]) -> list[SelectChoice]:
+    return [SelectChoice(str(i), option) for i, option in enumerate(options)]
+
+
+def _choice_form(question: Question, **kwargs: Any) -> AnswerForm:
+    form = _ChoiceForm(**kwargs)
+    form.answer.choices = _indexed(question.options or [])
+    return form
+
+
+def _multi_form(question: Question, **kwargs: Any) -> AnswerForm:
+    form = _MultiForm(**kwargs)
+    form.answer.choices = _indexed(question.options or [])
+    return form
+
+
+def _text_form(question: Question, **kwargs: Any) -> AnswerForm:
+    return _TextForm(**kwargs)
+
+
+def _order_form(question: Question, **kwargs: Any) -> AnswerForm:
+    options = list(question.options or [])
+    form = _order_class(len(options))(**kwargs)
+    choices = [SelectChoice("", "—"), *_indexed(options)]
+    for index in range(len(options)):
+        form[f"place_{index}"].choices = choices
+    return form
+
+
+def _match_form(question: Question, **kwargs: Any) -> AnswerForm:
+    options: dict[str, list[str]] = question.options  # type: ignore[assignment]
+    form = _match_class(len(options["left"]))(**kwargs)
+    choices = [SelectChoice("", "—"), *_indexed(options["right"])]
+    for index, left in enumerate(options["left"]):
+        field = form[f"pair_{index}"]
+        field.label = Label(field.id, left)
+        field.choices = choices
+    return form
 
 
 def _choice_answer(form: FlaskForm, question: Question) -> str:
@@ -215,9 +260,9 @@ INPUTS = {
 }
 
 
-def answer_form(question: Question, **kwargs: Any) -> FlaskForm:
-    """The answer form for a frozen question."""
-    return INPUTS[question.type][0](question)(**kwargs)
+def answer_form(question: Question, **kwargs: Any) -> AnswerForm:
+    """The answer form for a frozen question (its class is reused, its options set on it)."""
+    return INPUTS[question.type][0](question, **kwargs)
 
 
 def answer_from(form: FlaskForm, question: Question) -> Any:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+
 from flask import (
     Blueprint,
     abort,
@@ -15,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from itsdangerous import BadSignature, Signer
 
 from quizapp.core.question_types import TYPES
 from quizapp.extensions import db, limiter
@@ -95,55 +99,85 @@ def _learner_key() -> str:
     error_message="Too many wrong answers in a short time; wait a minute before answering again.",
 )
 def question(attempt_id: int, position: int):
-    """Show a question; on POST check and store the answer, then show its feedback (PRG)."""
-    attempt = _owned_attempt(attempt_id, write=True)
-    item = attempts.item_at(attempt, position)
-    if item is None:
+    """Show a question; on POST check and store the answer, then show its feedback (PRG).
+
+    One query reads the attempt, the item and any stored answer; showing a question writes
+    nothing (the time it was shown travels, signed, in the answer form), and an answer is one
+    short write transaction.
+    """
+    page = attempts.question_page(current_user, attempt_id, position)
+    if page is None:
         abort(404)
-    question = attempts.frozen_question(item)
-    if item.response is None and attempt.finished_at is None:
+    question = attempts.frozen_question(page.item)
+    if page.response is None and page.attempt.finished_at is None:
         form = answer_form(question)
         if request.method == "POST" and form.validate_on_submit():
             try:
                 outcome = attempts.record_answer(
-                    current_user, attempt.id, position, answer_from(form, question)
+                    current_user,
+                    attempt_id,
+                    position,
+                    answer_from(form, question),
+                    shown_at=_shown_at(form.shown.data, page.item.id),
+                    page=page,
+                    question=question,
                 )
             except attempts.QuizError as error:
                 flash(str(error), "error")
             else:
                 g.wrong_answer = outcome.first and not outcome.response.correct
-            return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
-        if request.method == "GET":
-            attempts.mark_shown(item)
-            db.session.commit()
+            return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
+        if not form.shown.data:
+            form.shown.data = _shown_token(page.item.id)
         return render_template(
             "quiz/question.html",
-            attempt=attempt,
-            item=item,
+            attempt=page.attempt,
+            item=page.item,
             question=question,
             form=form,
             template=TYPES[question.type].template,
-            total=len(attempt.items),
-            finish_form=EmptyForm(),
-            time_left=attempts.time_left(attempt),
+            total=page.total,
+            time_left=attempts.time_left(page.attempt),
         ), (400 if form.errors else 200)
     if request.method == "POST":
-        if item.response is None:
+        if page.response is None:
             flash(_("This attempt is finished; its answers can no longer change."), "error")
         else:
             # A second answer (double click, replay, back button): the first one stands.
             flash(_("This question was already answered; your first answer is kept."), "info")
-        return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+        return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
     return render_template(
         "quiz/feedback.html",
-        attempt=attempt,
-        item=item,
+        attempt=page.attempt,
+        item=page.item,
         question=question,
-        response=item.response,
-        total=len(attempt.items),
-        next_position=attempts.next_unanswered(attempt),
-        finish_form=EmptyForm(),
+        response=page.response,
+        total=page.total,
+        next_position=page.next_position,
     )
+
+
+def _shown_signer() -> Signer:
+    return Signer(current_app.secret_key, salt="quizapp.question-shown")
+
+
+def _shown_token(item_id: int) -> str:
+    """`<item id>.<milliseconds since the epoch>`, signed: when this question page was shown."""
+    return _shown_signer().sign(f"{item_id}.{time.time_ns() // 1_000_000}").decode()
+
+
+def _shown_at(token: str | None, item_id: int) -> dt.datetime | None:
+    """The time a page for this item was shown, from its signed token (None if not valid)."""
+    if not token:
+        return None
+    try:
+        value = _shown_signer().unsign(token).decode()
+    except BadSignature:
+        return None
+    shown_item, _dot, millis = value.partition(".")
+    if shown_item != str(item_id) or not (millis.isascii() and millis.isdigit()):
+        return None
+    return dt.datetime.fromtimestamp(int(millis) / 1000, dt.UTC).replace(tzinfo=None)
 
 
 @bp.route("/attempts/<int:attempt_id>/finish", methods=["POST"])

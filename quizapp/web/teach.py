@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from quizapp.core.authored import AuthoredQuestion as Authored
@@ -223,7 +224,13 @@ def new_source(slug: str):
                 form.text.errors = list(error.problems)
             else:
                 db.session.commit()
-                flash(_("Source added with %(n)s passages.", n=len(source.passages)), "success")
+                count = len(source.passages)
+                message = ngettext(
+                    "Source added with %(num)d passage.",
+                    "Source added with %(num)d passages.",
+                    count,
+                )
+                flash(message, "success")
                 return redirect(url_for("teach.source", slug=source.slug))
     return render_template("teach/source_form.html", bank=bank, form=form), (
         400 if form.errors else 200
