@@ -94,10 +94,24 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table by copy, drop and rename; with foreign keys enforced,
+            # dropping a table that other rows point at fails. The pragma only takes effect
+            # outside a transaction, so it goes straight to the driver's connection.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if problems:
+                    raise RuntimeError(f"foreign key problems after migrating: {problems[:5]}")
+        finally:
+            if sqlite:
+                connection.commit()
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

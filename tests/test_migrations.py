@@ -75,3 +75,47 @@ def test_upgrade_downgrade_upgrade_keeps_working_with_data(empty_app, bank):
         create_user("ana", "long enough", "student")
         db.session.commit()
         assert db.session.execute(text("SELECT count(*) FROM facts")).scalar() == len(bank.facts)
+
+
+def test_upgrading_a_database_that_holds_data_from_the_first_revision(empty_app, bank):
+    """A learner's history made on the first schema survives every later migration."""
+    from quizapp.services.banks import store_bank
+    from quizapp.services.users import create_user
+
+    with empty_app.app_context():
+        upgrade(revision="4de44fa3d340")
+        db.session.execute(
+            text(
+                "INSERT INTO users (name, password_hash, role, must_change_password, created_at)"
+                " VALUES ('ana', 'x', 'student', false, CURRENT_TIMESTAMP)"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO banks (slug, titles, descriptions, languages, subject, licence, "
+                "pools, content_hash, version, updated_at) VALUES ('b', '{}', '{}', '[]',"
+                " '', '', '{}', '', 1, CURRENT_TIMESTAMP)"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO sources (bank_id, slug, title, language, origin, licence, "
+                "attribution, cleaning, position) VALUES (1, 's', 'S', 'en', 'o', 'l', 'a', '', 0)"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO attempts (user_id, bank_id, language, settings, started_at, score,"
+                " max_score) VALUES (1, 1, 'en', '{}', CURRENT_TIMESTAMP, 3, 5)"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        assert db.session.execute(text("SELECT count(*) FROM attempts")).scalar() == 1
+        assert db.session.execute(text("SELECT slug, archived FROM banks")).one() == ("b", False)
+        store_bank(bank, "x")
+        create_user("bea", "long enough", "student")
+        db.session.commit()
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
