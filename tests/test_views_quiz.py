@@ -253,3 +253,10 @@ def test_text_from_the_bank_is_escaped(app, student_client, bank):
     attempt_id = start(student_client, count=5, types=["short"])
     page = student_client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
+
+
+def test_the_start_form_offers_the_interface_language_first(student_client):
+    page = student_client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert '<option selected value="es">' in page
+    page = student_client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<option selected value="en">' in page

@@ -25,6 +25,7 @@ from quizapp.extensions import db, limiter
 from quizapp.models import Bank
 from quizapp.services import attempts, banks
 from quizapp.web.forms import EmptyForm, StartQuizForm, answer_form, answer_from
+from quizapp.web.i18n import current_language
 
 bp = Blueprint("quiz", __name__)
 
@@ -32,6 +33,9 @@ bp = Blueprint("quiz", __name__)
 def _start_form(bank: Bank) -> StartQuizForm:
     form = StartQuizForm(prefix=f"b{bank.id}")
     form.set_choices(bank.languages)
+    if not form.is_submitted() and current_language() in bank.languages:
+        # Offer quizzes in the interface's language first.
+        form.language.data = current_language()
     return form
 
 
