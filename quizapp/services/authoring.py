@@ -32,7 +32,7 @@ from quizapp.models import (
     Source,
     User,
 )
-from quizapp.services.banks import core_bank
+from quizapp.services.banks import copy_fact, core_bank
 
 
 class AuthoringError(ValueError):
@@ -422,24 +422,9 @@ def save_fact(bank: Bank, data: dict[str, Any], fact: Fact | None = None) -> Fac
         fact = Fact(bank_id=bank.id, key=checked.id, managed_in="browser")
         db.session.add(fact)
     fact.passage = passage
-    fact.language = checked.language
-    fact.topic = checked.topic
-    fact.kind = checked.kind
-    fact.statement = checked.statement
-    fact.answer = checked.answer
-    fact.alternatives = list(checked.alternatives)
-    fact.stems = list(checked.stems)
-    fact.label = checked.label
-    fact.tolerance = checked.tolerance
-    fact.exclude_distractors = list(checked.exclude_distractors)
-    fact.evidence_text = checked.evidence.text
-    fact.evidence_start = checked.evidence.start
-    fact.evidence_end = checked.evidence.end
-    fact.note = checked.note
-    fact.source_garbled = checked.source_garbled
+    copy_fact(checked, fact)
     fact.needs_review = False
     fact.review_reason = None
-    fact.retired = False
     touch(bank)
     db.session.flush()
     return fact

@@ -148,26 +148,31 @@ def _store_facts(
             bank_id=bank.id, key=loaded_fact.id, managed_in=managed_in
         )
         fact.passage = passages[loaded_fact.passage_id]
-        fact.language = loaded_fact.language
-        fact.topic = loaded_fact.topic
-        fact.kind = loaded_fact.kind
-        fact.statement = loaded_fact.statement
-        fact.answer = loaded_fact.answer
-        fact.alternatives = list(loaded_fact.alternatives)
-        fact.stems = list(loaded_fact.stems)
-        fact.label = loaded_fact.label
-        fact.tolerance = loaded_fact.tolerance
-        fact.exclude_distractors = list(loaded_fact.exclude_distractors)
-        fact.evidence_text = loaded_fact.evidence.text
-        fact.evidence_start = loaded_fact.evidence.start
-        fact.evidence_end = loaded_fact.evidence.end
-        fact.note = loaded_fact.note
-        fact.source_garbled = loaded_fact.source_garbled
-        fact.retired = False
+        copy_fact(loaded_fact, fact)
         db.session.add(fact)
     for gone in existing.values():
         gone.retired = True
     db.session.flush()
+
+
+def copy_fact(source: core.Fact, fact: Fact) -> None:
+    """Write a validated core fact's fields onto its stored row (not its passage)."""
+    fact.language = source.language
+    fact.topic = source.topic
+    fact.kind = source.kind
+    fact.statement = source.statement
+    fact.answer = source.answer
+    fact.alternatives = list(source.alternatives)
+    fact.stems = list(source.stems)
+    fact.label = source.label
+    fact.tolerance = source.tolerance
+    fact.exclude_distractors = list(source.exclude_distractors)
+    fact.evidence_text = source.evidence.text
+    fact.evidence_start = source.evidence.start
+    fact.evidence_end = source.evidence.end
+    fact.note = source.note
+    fact.source_garbled = source.source_garbled
+    fact.retired = False
 
 
 def _store_questions(
