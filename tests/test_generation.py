@@ -240,3 +240,28 @@ def test_bad_requests_are_refused_with_a_message(pool):
         pool.generate(5, "fr", 1)
     with pytest.raises(GenerationError, match="at least 1"):
         pool.generate(0, "en", 1)
+
+
+def test_a_set_uses_every_hand_written_question_before_running_short(bank):
+    """With one fact and five hand-written questions, a set of six holds all six, any seed."""
+    from dataclasses import replace
+
+    from quizapp.core.authored import AuthoredQuestion, Choice, NumericAnswer
+    from quizapp.core.bank import BankQuestion
+    from quizapp.core.generation import QuestionPool
+
+    written = [
+        AuthoredQuestion("mcq", "Who?", choices=[Choice("A", True), Choice("B", False)]),
+        AuthoredQuestion("mcq", "Which?", choices=[Choice("C", True), Choice("D", False)]),
+        AuthoredQuestion("tf", "True?", is_true=True),
+        AuthoredQuestion("short", "Name?", choices=[Choice("E", True)]),
+        AuthoredQuestion("numeric", "How many?", numeric=[NumericAnswer(value=3)]),
+    ]
+    small = replace(
+        bank,
+        facts=[f for f in bank.facts if f.language == "en"][:1],
+        questions=[BankQuestion(str(n), replace(q, language="en")) for n, q in enumerate(written)],
+    )
+    pool = QuestionPool(small)
+    for seed in range(60):
+        assert len(pool.generate(6, "en", seed, ALL_TYPES)) == 6, seed

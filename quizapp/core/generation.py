@@ -14,7 +14,13 @@ from collections.abc import Iterable, Sequence
 from quizapp.core.authored import as_question
 from quizapp.core.bank import Bank, BankQuestion, Fact
 from quizapp.core.distractors import DistractorIndex
-from quizapp.core.question_types import GROUP_SELECTORS, TYPES, GenerationContext, Question
+from quizapp.core.question_types import (
+    GROUP_SELECTORS,
+    TYPES,
+    GenerationContext,
+    Question,
+    QuestionType,
+)
 
 # The types a fact can make (several-answer questions are only ever written by hand).
 DEFAULT_TYPES = tuple(name for name, t in TYPES.items() if t.from_facts)
@@ -102,17 +108,39 @@ class QuestionPool:
         rng = context.rng
         # Hand-written questions take their share of the draws, in proportion to their number.
         if written and rng.random() < len(written) / (len(written) + len(candidates)):
-            item = rng.choice(written)
-            used_facts.add(f"q:{item.id}")
-            return as_question(
-                item.question,
-                rng,
-                question_id=f"q:{item.id}",
-                language=language,
-                source=context.passage_ref(item.passage_id) if item.passage_id else None,
-            )
-        if not candidates:
-            return None
+            return self._written(written, language, context, used_facts)
+        question = self._from_facts(question_type, candidates, context, used_facts, used_topics)
+        if question is None and written:
+            # The facts of this type are used up: a hand-written question still fits.
+            return self._written(written, language, context, used_facts)
+        return question
+
+    @staticmethod
+    def _written(
+        written: list[BankQuestion],
+        language: str,
+        context: GenerationContext,
+        used_facts: set[str],
+    ) -> Question:
+        item = context.rng.choice(written)
+        used_facts.add(f"q:{item.id}")
+        return as_question(
+            item.question,
+            context.rng,
+            question_id=f"q:{item.id}",
+            language=language,
+            source=context.passage_ref(item.passage_id) if item.passage_id else None,
+        )
+
+    @staticmethod
+    def _from_facts(
+        question_type: QuestionType,
+        candidates: list[Fact],
+        context: GenerationContext,
+        used_facts: set[str],
+        used_topics: set[str],
+    ) -> Question | None:
+        rng = context.rng
 
         def fresh(fact: Fact) -> bool:
             return fact.id not in used_facts and fact.topic not in used_topics
@@ -125,7 +153,7 @@ class QuestionPool:
                     for f in _draw_facts(candidates, rng, fresh)
                     if f.id != first.id and f.topic != first.topic
                 ]
-                group = GROUP_SELECTORS[type_name](first, partners, rng)
+                group = GROUP_SELECTORS[question_type.name](first, partners, rng)
                 if group is None:
                     continue
                 facts = group
