@@ -217,3 +217,17 @@ def page():
         yield context.new_page()
         context.close()
         browser.close()
+
+
+def answer_shown_question(page) -> None:
+    """In a browser, answer whatever question is shown through its inputs, then submit."""
+    radios = page.locator("input[type=radio]")
+    if radios.count():
+        radios.first.check()
+    elif page.locator("input[name=answer]").count():
+        page.fill("input[name=answer]", "1944")
+    else:
+        selects = page.locator("select")
+        for index in range(selects.count()):
+            selects.nth(index).select_option(index=index + 1)
+    page.get_by_role("button", name="Submit answer", exact=True).click()

@@ -3,40 +3,17 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
-pytestmark = pytest.mark.browser
+from tests.conftest import CHROMIUM, answer_shown_question
 
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+pytestmark = pytest.mark.browser
 
 if CHROMIUM is None and not os.environ.get("CI"):
     pytest.skip(
         "Debian's chromium is not installed (make test installs it)", allow_module_level=True
     )
-
-
-def _answer(page) -> None:
-    """Answer whatever question is shown, through its inputs, as a keyboard user could."""
-    radios = page.locator("input[type=radio]")
-    if radios.count():
-        radios.first.check()
-    elif page.locator("input[name=answer]").count():
-        page.fill("input[name=answer]", "1944")
-    else:
-        selects = page.locator("select")
-        for index in range(selects.count()):
-            selects.nth(index).select_option(index=index + 1)
-    page.get_by_role("button", name="Submit answer", exact=True).click()
 
 
 def test_a_learner_takes_a_short_quiz_and_follows_a_source_link(live_server, page):
@@ -53,7 +30,7 @@ def test_a_learner_takes_a_short_quiz_and_follows_a_source_link(live_server, pag
     page.get_by_role("button", name="Start a quiz").click()
     for number in range(1, 6):
         assert f"Question {number} of 5" in page.content()
-        _answer(page)
+        answer_shown_question(page)
         verdict = page.locator(".verdict").inner_text()
         assert any(word in verdict for word in ("Right", "Wrong", "Partly"))
         assert page.locator("figure.source mark").count() >= 1

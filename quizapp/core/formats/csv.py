@@ -27,7 +27,7 @@ from quizapp.core.authored import (
     NumericAnswer,
     ParseResult,
 )
-from quizapp.core.formats.gift import SKIP_REASONS
+from quizapp.core.formats.gift import SKIP_REASONS, format_number, numeric_spec
 
 COLUMNS = (
     "type",
@@ -99,12 +99,6 @@ def join_values(values: Sequence[str]) -> str:
 def _number(text: str) -> float | None:
     text = text.strip()
     return float(text) if _SIMPLE.fullmatch(text) else None
-
-
-def _num(value: float) -> str:
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
 
 
 class _Row:
@@ -383,15 +377,6 @@ def normalize(question: AuthoredQuestion) -> AuthoredQuestion:
     return q
 
 
-def _spec(answer: NumericAnswer) -> str:
-    if answer.low is not None and answer.high is not None:
-        return f"{_num(answer.low)}..{_num(answer.high)}"
-    assert answer.value is not None
-    if answer.tolerance:
-        return f"{_num(answer.value)}:{_num(answer.tolerance)}"
-    return _num(answer.value)
-
-
 def _optional_list(values: Sequence[str | None]) -> str:
     return join_values([v or "" for v in values]) if any(values) else ""
 
@@ -399,7 +384,7 @@ def _optional_list(values: Sequence[str | None]) -> str:
 def _weights(values: Sequence[float | None]) -> str:
     if all(v is None for v in values):
         return ""
-    return join_values(["" if v is None else _num(v) for v in values])
+    return join_values(["" if v is None else format_number(v) for v in values])
 
 
 def _cells(q: AuthoredQuestion) -> dict[str, str]:
@@ -425,7 +410,7 @@ def _cells(q: AuthoredQuestion) -> dict[str, str]:
         cells["correct"] = "" if q.is_true is None else ("true" if q.is_true else "false")
         cells["feedback"] = _optional_list([q.true_feedback, q.false_feedback])
     elif q.type == "numeric":
-        cells["answers"] = join_values([_spec(a) for a in q.numeric])
+        cells["answers"] = join_values([numeric_spec(a) for a in q.numeric])
         cells["weights"] = _weights([a.weight for a in q.numeric])
         cells["feedback"] = _optional_list([a.feedback for a in q.numeric])
     elif q.type == "match":

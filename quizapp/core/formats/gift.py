@@ -568,19 +568,21 @@ def _lead(text: str, fmt: str) -> str:
     return marker + _escape(text)
 
 
-def _num(value: float) -> str:
+def format_number(value: float) -> str:
+    """A number as GIFT and CSV write it: whole numbers without ".0", others exactly."""
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
 
 
-def _spec(answer: NumericAnswer) -> str:
+def numeric_spec(answer: NumericAnswer) -> str:
+    """An accepted number as written in GIFT and CSV: "1822", "3.1415:0.0005" or "1..5"."""
     if answer.low is not None and answer.high is not None:
-        return f"{_num(answer.low)}..{_num(answer.high)}"
+        return f"{format_number(answer.low)}..{format_number(answer.high)}"
     assert answer.value is not None
     if answer.tolerance:
-        return f"{_num(answer.value)}:{_num(answer.tolerance)}"
-    return _num(answer.value)
+        return f"{format_number(answer.value)}:{format_number(answer.tolerance)}"
+    return format_number(answer.value)
 
 
 def _bracketed(value: str) -> str:
@@ -653,7 +655,7 @@ def _answer_block(q: AuthoredQuestion) -> list[str]:
 
     if q.type in ("mcq", "multi", "short"):
         for c in q.choices:
-            weight = f"%{_num(c.weight)}%" if c.weight is not None else ""
+            weight = f"%{format_number(c.weight)}%" if c.weight is not None else ""
             mark = "=" if c.correct else "~"
             lines.append(f"    {mark}{weight}{_lead(c.text, fmt)}{feedback(c.feedback)}")
     elif q.type == "tf":
@@ -668,12 +670,12 @@ def _answer_block(q: AuthoredQuestion) -> list[str]:
     elif q.type == "numeric":
         one = q.numeric[0]
         if len(q.numeric) == 1 and one.weight is None and not one.feedback:
-            lines.append("#" + _spec(one))
+            lines.append("#" + numeric_spec(one))
         else:
             lines.append("#")
             for a in q.numeric:
-                weight = f"%{_num(a.weight)}%" if a.weight is not None else ""
-                lines.append(f"    ={weight}{_spec(a)}{feedback(a.feedback)}")
+                weight = f"%{format_number(a.weight)}%" if a.weight is not None else ""
+                lines.append(f"    ={weight}{numeric_spec(a)}{feedback(a.feedback)}")
     elif q.type == "match":
         for p in q.pairs:
             left = _lead(p.left, fmt) if p.left else ""
