@@ -216,6 +216,9 @@ class Result:
     total: int = 0
     seconds: float = 0.0
     suggested_kinds: Counter[str] = field(default_factory=Counter)
+    names: int = 0  # suggestions of a name kind
+    categorised: int = 0  # of those, with a category
+    generic_places: int = 0  # country suggestions whose stem still says "which place"
     misses: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
 
@@ -234,6 +237,15 @@ def run(path: Path, language: str, limit: int) -> Result:
             result.total += len(suggestions)
             result.exact += sum(context[s.start : s.end] == s.answer for s in suggestions)
             result.suggested_kinds.update(s.kind for s in suggestions)
+            named = [
+                s for s in suggestions if s.kind in ("person", "place", "organisation", "event")
+            ]
+            result.names += len(named)
+            result.categorised += sum(s.category is not None for s in named)
+            result.generic_places += sum(
+                s.category == "country" and ("which place" in s.stem or "qué lugar" in s.stem)
+                for s in named
+            )
             keys = {normalise(s.answer) for s in suggestions}
             for qa in paragraph["qas"]:
                 for gold in qa["answers"]:
@@ -281,6 +293,8 @@ def table(results: dict[str, Result], limit: int) -> list[str]:
     row("suggestions per paragraph, mean", lambda r: f"{statistics.mean(r.counts):.2f}")
     row("suggestions per paragraph, max", lambda r: str(max(r.counts)))
     row("exact spans", lambda r: _percent(r.exact, r.total))
+    row("names with a category", lambda r: _percent(r.categorised, r.names))
+    row("countries asked as 'which place'", lambda r: str(r.generic_places))
     row("time per paragraph", lambda r: f"{1000 * r.seconds / r.paragraphs:.2f} ms")
 
     width = max(len(label) for label, _ in rows)

@@ -483,3 +483,19 @@ def test_suggested_facts_are_listed_rejected_and_accepted(app, teacher_client):
     assert _add_fact(teacher_client, app, slug).status_code == 302
     page = teacher_client.get(f"/teach/sources/{slug}/suggestions").get_data(as_text=True)
     assert "<strong>23 November 1940</strong>" not in page  # now a fact: no longer suggested
+
+
+def test_suggestions_carry_their_category_and_survive_long_runs_of_spaces(app, teacher_client):
+    _create_bank(teacher_client)
+    # A long run of spaces inside a sentence used to make drafting the question quadratic.
+    text = (
+        "In June 1941 Romania invaded the Soviet Union"
+        + " " * 60_000
+        + "with Germany, and Marshal Ion Antonescu led it."
+    )
+    slug = _add_source(teacher_client, text=text)
+    page = teacher_client.get(f"/teach/sources/{slug}/suggestions").get_data(as_text=True)
+    assert "<strong>Soviet Union</strong>" in page and "(place: country," in page
+    accept = re.search(r'href="(/teach/banks/lesson/facts/new\?[^"]*answer=Soviet[^"]*)"', page)
+    assert accept and "category=country" in accept.group(1)
+    assert "which marshal" in page and "Marshal who" not in page

@@ -389,8 +389,8 @@ def new_fact(slug: str):
     bank = _bank(slug)
     form = _fact_form(bank)
     if request.method == "GET":
-        for name in ("evidence", "statement", "answer", "kind", "stems"):
-            if request.args.get(name):
+        for name in ("evidence", "statement", "answer", "kind", "category", "stems"):
+            if request.args.get(name) and name in form:
                 form[name].data = request.args[name]
         if request.args.get("passage_id", "").isdigit():
             form.passage_id.data = int(request.args["passage_id"])

@@ -38,6 +38,7 @@ class Suggestion:
     evidence_end: int
     stem: str  # a draft question in the text's language; never contains the answer
     statement: str  # the evidence sentence: a statement containing the answer
+    category: str | None = None  # the bank taxonomy's category (names), when recognised
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,6 +168,7 @@ def _suggest_paragraph(
                 evidence_end=start + sentence[1],
                 stem=stem,
                 statement=para[sentence[0] : sentence[1]],
+                category=candidate.category,
             )
         )
     return suggestions

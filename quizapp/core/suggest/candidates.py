@@ -14,6 +14,7 @@ class Candidate:
     kind: str
     score: float
     unit: str = ""  # for numbers: the unit or scale words inside the answer ("seconds")
+    category: str | None = None  # for names: the bank taxonomy's category, when recognised
 
 
 class Mask:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from quizapp.core.suggest.candidates import Candidate
-from quizapp.core.suggest.lexicon import STOPWORDS, word_set
-from quizapp.core.suggest.names import place_noun_before
+from quizapp.core.suggest.categories import category_noun
+from quizapp.core.suggest.lexicon import STOPWORDS, TITLES, word_set
+from quizapp.core.suggest.names import TITLE_PARTS, place_noun_before
 from quizapp.core.values import contains_phrase
 
 _WH: dict[str, dict[str, str]] = {
@@ -98,7 +99,9 @@ def draft_stem(para: str, sentence: tuple[int, int], candidate: Candidate, langu
 
 _MIN_CLAUSE = 80
 # Clause breaks: ; : dashes, and commas (not those between digits: "13,266").
-_CLAUSE_BREAK = re.compile(r"\s*(?:[;:―—]|\s–\s|(?<!\d),|,(?!\d))\s*")
+# A break starts where a run of spaces starts (or at the mark itself): starting again inside a
+# long run of spaces would scan the rest of the run from every one of them (quadratic).
+_CLAUSE_BREAK = re.compile(r"(?<!\s)\s*(?:[;:―—]|\s–\s|(?<!\d),|,(?!\d))\s*")
 
 
 def _clause(
@@ -139,15 +142,25 @@ def _question(sentence: str, a: int, b: int, candidate: Candidate, language: str
         phrase = phrase[:1].upper() + phrase[1:]
     question = before + phrase + after
     question = re.sub(r"\s+", " ", question).strip()
-    question = re.sub(r"[\s.,;:!?¿¡…]+$", "", question).lstrip("¿¡ ")
+    # str methods, not a "[...]+$" search, which would rescan a long run from each of its
+    # characters (quadratic on a paste of many dots or question marks).
+    question = question.rstrip(_END_PUNCTUATION).lstrip("¿¡ ")
     if not question:
         return ""
     question = question[:1].upper() + question[1:]
     return f"¿{question}?" if language == "es" else f"{question}?"
 
 
+_END_PUNCTUATION = " \t\n\r\f\v\u00a0.,;:!?¿¡…"
+_PREVIOUS_WORD = re.compile(r"(\w+)\s+$")
+# How far back the word before an answer is looked for: a bounded window keeps the search
+# linear in the sentence's length whatever the text (a 100 KB word or run of spaces).
+_LOOK_BACK = 80
+
+
 def _previous_word(sentence: str, a: int) -> re.Match[str] | None:
-    return re.search(r"(\w+)\s+$", sentence[:a])
+    """The word just before sentence[a] (group 1), with the spaces after it, if any."""
+    return _PREVIOUS_WORD.search(sentence, max(0, a - _LOOK_BACK), a)
 
 
 def _phrase(
@@ -195,20 +208,32 @@ def _phrase(
         return _number_phrase(sentence, a, b, unit, language), a, b
 
     # Names: drop an article before the name, and say "where" for "in <place>".
+    which = "which" if language == "en" else "qué"
     noun = place_noun_before(sentence, a) if kind == "place" else None
     if noun:  # "the city of Iași" -> "which city", "el río Bug" -> "qué río"
-        which = "which" if language == "en" else "qué"
         return f"{which} {noun.group('noun')}", a - len(noun.group()), b
+    if kind == "person":
+        title = _title_before(sentence, a, language)
+        if title:  # "Marshal Ion Antonescu" -> "which marshal", never "Marshal who"
+            start, words = title
+            phrase = f"{which} {words}"
+            if language == "es":
+                before = _previous_word(sentence, start)
+                if before:
+                    start, phrase = _spanish_article(sentence, before, start, phrase, dated=False)
+            return phrase, start, b
+    category = category_noun(candidate.category, language)
     if kind == "place" and prev:
         where = re.search(
             r"\b(in|at|en)\s+(?:(?:the|el|la|los|las)\s+)?$", sentence[:a], re.IGNORECASE
         )
         if where and where.group(1).casefold() in ("in", "at", "en"):
-            phrase = wh["where"]
+            # "in Romania" -> "in which country"; a place of no known category -> "where".
+            phrase = f"{where.group(1)} {which} {category}" if category else wh["where"]
             if language == "es" and sentence[where.start() : where.start() + 1].isupper():
                 phrase = phrase.capitalize()
             return phrase, where.start(), b
-    phrase = wh[kind]
+    phrase = f"{which} {category}" if category else wh[kind]
     if language == "en":
         if kind == "person" and prev_word in _EN_OBJECT_PREPOSITIONS:
             phrase = "whom"
@@ -268,3 +293,54 @@ def _number_phrase(sentence: str, a: int, b: int, unit: str, language: str) -> s
     feminine = bool(noun) and _ES_FEMININE.search(noun.casefold()) is not None
     base = "cuántas" if feminine and not re.match(r"mill|mil\b", noun) else "cuántos"
     return f"{base} {words}" if words else base
+
+
+# Capitalised adjectives that stay with a title in the question: "which Romanian head of state".
+_DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ian|ese|ish|ic|i)$|Soviet|Nazi|Allied|Axis")
+
+
+def _title_before(sentence: str, a: int, language: str) -> tuple[int, str] | None:
+    """The title written just before a person's name, as (where it starts, its words).
+
+    "the Romanian Head of State Ion Antonescu" -> "Romanian head of state"; "el mariscal Ion
+    Antonescu" -> "mariscal". Only words of titles count ("General Field Marshal", "Foreign
+    Minister"), at least one of them a title proper; an article before the title is left for
+    the caller. The sentence before `a` is read word by word from the end, without a regular
+    expression over the whole prefix, so the work is bounded by the title's length.
+    """
+    words: list[tuple[int, str]] = []
+    end = a
+    while len(words) < 6:
+        stop = end
+        while stop > 0 and sentence[stop - 1] == " ":
+            stop -= 1
+        if stop == end and words:
+            break  # two words must be separated by spaces
+        if end - stop > 1 or stop == 0:
+            break  # more than one space (or nothing) before: not part of the same phrase
+        start = stop
+        while start > 0 and (sentence[start - 1].isalnum() or sentence[start - 1] in ".-"):
+            start -= 1
+        word = sentence[start:stop]
+        folded = word.casefold().rstrip(".")
+        if not word or (folded not in TITLES and folded not in TITLE_PARTS):
+            break
+        words.append((start, word))
+        end = start
+    connectors = ("of", "de", "del", "la")
+    if words and words[0][1].casefold() in connectors:
+        return None  # "ministro de Defensa": the name completes the title, it is not a person's
+    while words and words[-1][1].casefold() in connectors:
+        words.pop()  # "head of" is not a title on its own
+    if not words or not any(w.casefold().rstrip(".") in TITLES for _, w in words):
+        return None
+    start = words[-1][0]
+    phrase = " ".join(w.casefold() for _, w in reversed(words))
+    if language == "en":
+        before = re.search(r"(\S+) $", sentence[max(0, start - 20) : start])
+        if before and _DEMONYM.fullmatch(before.group(1)):
+            start -= len(before.group(0))
+            phrase = f"{before.group(1)} {phrase}"
+        if sentence[max(0, start - 4) : start].casefold() == "the ":
+            start -= 4
+    return start, phrase

@@ -49,7 +49,9 @@ CURRENCY = r"(?:US\$|\$|£|€|¥)"
 FIGURE = (
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,345,596 / 1,345.5
     r"|\d{1,3}(?:\.\d{3})+(?:,\d+)?"  # 13.266 / 1.345,5
-    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?"  # 500 000 (Spanish style)
+    # 500 000 (Spanish style). It may only start where a run of groups starts: starting again
+    # after every space would read a long run of groups once per group (quadratic).
+    r"|(?<!\d[ \u00a0\u202f])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?"
     r"|\d+(?:[.,]\d+)?"
 )
 # After a figure: "m"/"bn", a scale word, then a unit ("£30m", "37 millones", "12 %", "28.5°E").

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from quizapp.core.suggest.candidates import Candidate, Mask
+from quizapp.core.suggest.categories import guess_category, known_place
 from quizapp.core.suggest.lexicon import (
     ABBREVIATIONS,
     CONNECTORS,
@@ -199,6 +200,7 @@ def _name_from_run(
             while run and run[0].text.casefold() in connectors:
                 run = run[1:]
             initial = False
+    whole_run = run
     run, titled = _drop_titles(run, language)
     if not run or run[-1].text.casefold().rstrip(".") in TITLES:
         return None  # a title without a name: "Prime Minister", "Luftwaffe General"
@@ -229,6 +231,11 @@ def _name_from_run(
     if previous and previous[0].casefold() in TITLES:  # "el mariscal Ion Antonescu"
         titled = True
     kind = _name_kind(para, run, language, titled, acronym)
+    titles = [t.text for t in whole_run if t.text.casefold().rstrip(".") in TITLES] + previous
+    noun = place_noun_before(para, start) if kind == "place" else None
+    category = guess_category(
+        kind, [t.text for t in run], titles, noun.group("noun") if noun else None
+    )
     if not single:
         score = 72.0
     elif acronym:
@@ -239,11 +246,11 @@ def _name_from_run(
         score = 60.0
     if titled or kind != "person":
         score += 4  # a title or a cue word makes it surely a name
-    return Candidate(start, end, kind, score)
+    return Candidate(start, end, kind, score, category=category)
 
 
 # Words that continue a title: "Field Marshal", "Head of State", "General de División".
-_TITLE_PARTS = word_set(
+TITLE_PARTS = word_set(
     "field head of state foreign interior defence defense secretary chief supreme grand deputy "
     "general major marshal minister de división estado"
 )
@@ -263,7 +270,7 @@ def _drop_titles(run: list[_Token], language: str) -> tuple[list[_Token], bool]:
         if words[i] in TITLES:
             j = i
             while j + 2 < len(words) and (
-                words[j + 1] in _TITLE_PARTS or words[j + 1] in TITLES or words[j + 1] in connectors
+                words[j + 1] in TITLE_PARTS or words[j + 1] in TITLES or words[j + 1] in connectors
             ):
                 j += 1
             cut, i = j, j + 1
@@ -313,6 +320,8 @@ def _name_kind(para: str, run: list[_Token], language: str, titled: bool, acrony
     places = _PLACES_PLAIN[language]
     if " ".join(words) in places or (len(words) > 1 and words[-1] in places):
         return "place"  # "Soviet Union", "Nazi Germany"
+    if known_place(" ".join(words)):
+        return "place"  # "Sibiu", "Bessarabia": a country, city or region the lexicon knows
     if acronym or any(w in _ORG_CUES_PLAIN for w in words):
         return "organisation"
     before = [w.casefold() for w in para[max(0, run[0].start - 40) : run[0].start].split()[-2:]]
