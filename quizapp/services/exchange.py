@@ -18,6 +18,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from quizapp.core import bank as core
+from quizapp.core import text_files
 from quizapp.core.authored import AuthoredQuestion as Authored
 from quizapp.extensions import db
 from quizapp.models import AuthoredQuestion, Bank, PendingImport, Source, User
@@ -60,14 +61,16 @@ class Preview:
 
 
 def decode_upload(data: bytes) -> str:
-    """The text of an uploaded file, which must be UTF-8 (a byte-order mark is allowed)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+    """The text of an uploaded file, which must be UTF-8 (a byte-order mark is allowed).
+
+    Line ends of every style become "\\n"; the line named is the line an editor shows.
+    """
+    text, problem = text_files.decode(data)
+    if problem is not None:
         raise ImportError_(
-            [_("line %(line)s: the file is not UTF-8 text; save it as UTF-8.", line=line)]
-        ) from None
+            [_("line %(line)s: the file is not UTF-8 text; save it as UTF-8.", line=problem.line)]
+        )
+    return text
 
 
 def parse_questions(file_format: str, text: str, language: str) -> tuple[list, list, list[str]]:

@@ -28,6 +28,7 @@ from quizapp.core.authored import (
     ParseResult,
 )
 from quizapp.core.formats.gift import SKIP_REASONS, format_number, numeric_spec
+from quizapp.core.text_files import prepare
 
 COLUMNS = (
     "type",
@@ -46,6 +47,10 @@ COLUMNS = (
     "general_feedback",
 )
 REQUIRED = ("type", "stem")
+# The csv module refuses a cell over 128 KiB (its default field size limit), and an HTML stem with
+# an embedded image is larger. A cell cannot be larger than its file, which the upload limit
+# bounds, so the limit (one setting for the whole process) is raised to the largest it takes.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 TYPES = ("mcq", "multi", "tf", "short", "numeric", "match", "essay", "description")
 # The columns each type reads besides type, title, category, id, tags, format, stem and
 # missing_word: a value in any other column is reported, since it is probably misplaced.
@@ -164,10 +169,12 @@ class _Row:
 
 
 def parse(text: str) -> ParseResult:
-    """Read a CSV file (UTF-8, with or without BOM): one question per row, every problem."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    result = ParseResult()
+    """Read a CSV file (UTF-8, with or without BOM): one question per row, every problem.
+
+    Line ends of every style are read, also inside quoted cells, where they become "\\n".
+    """
+    text, controls = prepare(text)
+    result = ParseResult(problems=[FormatProblem(p.line, p.message) for p in controls])
     first = text.split("\n", 1)[0]
     # Spreadsheets set to a decimal comma save with ";": read that too.
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -201,6 +208,7 @@ def parse(text: str) -> ParseResult:
         _read_row(_Row(start, cells, result))
     if header is None and not result.problems:
         result.problems.append(FormatProblem(1, "the file is empty: it needs a header row"))
+    result.problems.sort(key=lambda found: found.line)
     return result
 
 

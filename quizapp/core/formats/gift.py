@@ -23,6 +23,7 @@ from quizapp.core.authored import (
     NumericAnswer,
     ParseResult,
 )
+from quizapp.core.text_files import prepare
 
 ESSAY_REASON = "essays need a person to grade them; quizapp imports only questions it can grade"
 DESCRIPTION_REASON = "a description has no question to answer"
@@ -70,9 +71,41 @@ _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _TOLERANCE = re.compile(rf"({_NUMBER})\s*:\s*({_NUMBER})")
 _RANGE = re.compile(rf"({_NUMBER})\s*\.\.\s*({_NUMBER})")
 _SIMPLE = re.compile(_NUMBER)
-# Moodle's regexes for `// [id:...]` and `// [tag:...]`, with "\]" for a literal "]".
-_ID = re.compile(r"\[id:((?:\\.|[^\]\\\x00-\x1f\x7f])+)\]")
-_TAG = re.compile(r"\[tag:((?:\\.|[^\]\\\x00-\x1f\x7f])+)\]")
+
+
+def _comment_values(text: str, key: str) -> list[str]:
+    """Every `[key:value]` in a comment line, as Moodle's regular expression for them finds them.
+
+    A value is one or more characters up to the first "]" not escaped by a backslash ("\\]" is
+    kept as written); a control character or a backslash at the end stops it. The values are
+    found in one pass: Moodle's regular expression, tried from every "[id:" in turn, reads the
+    rest of the line again from each one, and a comment of many "[id:" took minutes.
+    """
+    opener = f"[{key}:"
+    values: list[str] = []
+    start = text.find(opener)
+    while start >= 0:
+        first = i = start + len(opener)
+        end = -1
+        while i < len(text):
+            char = text[i]
+            if char == "\\" and i + 1 < len(text) and text[i + 1] != "\n":
+                i += 2
+            elif char == "]":
+                end = i
+                break
+            elif char == "\\" or char < " " or char == "\x7f":
+                break
+            else:
+                i += 1
+        if end > first:
+            values.append(text[first:end])
+            start = text.find(opener, end + 1)
+        else:
+            # An opener between `start` and `i` reads the same characters from its own value
+            # on, so it stops at `i` too: the search goes on from there, never back.
+            start = text.find(opener, max(i, start + 1))
+    return values
 
 
 def _strip(text: str) -> str:
@@ -158,10 +191,10 @@ class _Reader:
     def comment(self, text: str) -> None:
         # As in the oracle, ids and tags in comments above a question belong to it, even with
         # blank lines in between; Moodle keeps only those in the question's own block.
-        found = _ID.search(text)
+        found = _comment_values(text, "id")
         if found:
-            self.pending_id = _strip(found.group(1).replace("\\]", "]")) or None
-        for tag in _TAG.findall(text):
+            self.pending_id = _strip(found[0].replace("\\]", "]")) or None
+        for tag in _comment_values(text, "tag"):
             tag = _strip(tag.replace("\\]", "]"))
             if tag:
                 self.pending_tags.append(tag)
@@ -455,12 +488,15 @@ class _Reader:
 
 
 def read(text: str) -> tuple[list[GiftItem], list[FormatProblem]]:
-    """Every `$CATEGORY:` and question in file order, with every problem found."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    """Every `$CATEGORY:` and question in file order, with every problem found.
+
+    Line ends of every style are read (see quizapp.core.text_files); problems are in line order.
+    """
+    text, controls = prepare(text)
     reader = _Reader()
+    reader.problems.extend(FormatProblem(p.line, p.message) for p in controls)
     block: list[tuple[int, str]] = []
-    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         # A blank line (spaces and tabs only) ends a question, in Moodle and in the oracle.
         if line.strip(" \t"):
             block.append((number, line))
@@ -469,7 +505,7 @@ def read(text: str) -> tuple[list[GiftItem], list[FormatProblem]]:
             block = []
     if block:
         reader.block(block)
-    return reader.items, reader.problems
+    return reader.items, sorted(reader.problems, key=lambda problem: problem.line)
 
 
 def parse(text: str) -> ParseResult:
