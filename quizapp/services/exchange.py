@@ -63,12 +63,26 @@ class Preview:
 def decode_upload(data: bytes) -> str:
     """The text of an uploaded file, which must be UTF-8 (a byte-order mark is allowed).
 
-    Line ends of every style become "\\n"; the line named is the line an editor shows.
+    Line ends of every style become "\\n"; the line named is the line an editor shows. Control
+    characters other than tab (NUL, escape…) are refused, each with its line.
     """
     text, problem = text_files.decode(data)
     if problem is not None:
         raise ImportError_(
             [_("line %(line)s: the file is not UTF-8 text; save it as UTF-8.", line=problem.line)]
+        )
+    controls = text_files.control_characters(text)
+    if controls:
+        # NUL above all: PostgreSQL cannot store it, and no text needs it.
+        raise ImportError_(
+            [
+                _(
+                    "line %(line)s: this line holds a control character (such as NUL) that "
+                    "text cannot hold; remove it.",
+                    line=found.line,
+                )
+                for found in controls
+            ]
         )
     return text
 
