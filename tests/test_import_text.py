@@ -207,3 +207,92 @@ def test_a_long_id_comment_is_read_in_one_pass():
     assert result.questions[0].external_id is None
     # A few Python lines per character, never per pair of characters.
     assert counted < 10 * len(text)
+
+
+# --- bank files --------------------------------------------------------------------------------
+
+
+def _problems(folder) -> list[str]:
+    from quizapp.core.bank import BankError, load_bank
+
+    try:
+        load_bank(folder)
+    except BankError as error:
+        return [str(p) for p in error.problems]
+    return []
+
+
+def _bomb(levels: int) -> str:
+    lines = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("relative", "text", "expected"),
+    [
+        ("bank.yaml", _bomb(7), "romania-ww2/bank.yaml:1: invalid YAML: anchors (&l0)"),
+        (
+            "facts/romania-overview-en.yaml",
+            "- &f {id: x}\n- *f\n",
+            "romania-ww2/facts/romania-overview-en.yaml:1: invalid YAML: anchors (&f)",
+        ),
+        (
+            "pools/en.yaml",
+            "person: [a]\nplace: *p\n",
+            "pools/en.yaml:2: invalid YAML: aliases (*p)",
+        ),
+        ("questions.yaml", "- id: q\n  <<: *base\n", "questions.yaml:2: invalid YAML: aliases"),
+        ("bank.yaml", "a: " + "[" * 100 + "]" * 100 + "\n", "nested more than 64 levels"),
+    ],
+)
+def test_bank_yaml_refuses_anchors_aliases_and_deep_nesting(bank_copy, relative, text, expected):
+    (bank_copy / relative).write_text(text, encoding="utf-8")
+    problems = _problems(bank_copy)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_front_matter_refuses_aliases_with_the_file_line(bank_copy):
+    path = next((bank_copy / "sources").glob("*.md"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("language: en", "language: &l en\nx: *l", 1), encoding="utf-8")
+    problems = _problems(bank_copy)
+    assert any(f"{path.name}:3: invalid front matter: anchors (&l)" in p for p in problems), (
+        problems
+    )
+
+
+def test_an_alias_bomb_costs_no_more_work_than_its_size(bank_copy):
+    (bank_copy / "bank.yaml").write_text(_bomb(8), encoding="utf-8")
+    small = work(_problems, bank_copy)
+    (bank_copy / "bank.yaml").write_text(_bomb(2), encoding="utf-8")
+    # Eight levels expanded are 9**8 = 43 million strings; refused, they cost what two do.
+    assert small <= work(_problems, bank_copy) * 1.2
+
+
+@pytest.mark.parametrize("ending", sorted(ENDINGS))
+def test_bank_files_read_every_line_ending(bank_copy, ending):
+    for path in bank_copy.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            path.write_bytes(text.replace("\n", ENDINGS[ending]).encode())
+    assert _problems(bank_copy) == []
+    # A problem still names its line as an editor shows it.
+    facts = bank_copy / "facts" / "romania-overview-en.yaml"
+    lines = facts.read_bytes().decode().split(ENDINGS[ending])
+    lines.insert(2, "\t- a tab cannot indent YAML")
+    facts.write_bytes(ENDINGS[ending].join(lines).encode())
+    problems = _problems(bank_copy)
+    assert any("romania-overview-en.yaml:3: invalid YAML" in p for p in problems), problems
+
+
+def test_nul_in_a_source_is_refused_with_its_line(bank_copy):
+    path = bank_copy / "sources" / "romania-overview-en.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[14] += "\x00"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    problems = _problems(bank_copy)
+    assert any(
+        "romania-overview-en.md:15: this line holds a control character (NUL)" in p
+        for p in problems
+    ), problems

@@ -156,6 +156,14 @@ class BankQuestion:
     passage_id: str | None = None
 
 
+def _read_text(path: Path) -> tuple[str, text_files.TextProblem | None]:
+    """A bank file's text with "\\n" line ends, or the problem with its line if not UTF-8.
+
+    Read as bytes: Python's text mode would turn "\\r\\r\\n" into two line ends.
+    """
+    return text_files.decode(path.read_bytes())
+
+
 def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
     """A bank YAML file's data with '__line__' in each mapping, or None after adding problems.
 
@@ -163,10 +171,9 @@ def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
     refused with their line (see quizapp.core.safe_yaml).
     """
     relative = _relative(path, root)
-    try:
-        text = text_files.normalise_line_ends(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as error:
-        problems.append(Problem(relative, None, f"not valid UTF-8 ({error.reason})"))
+    text, problem = _read_text(path)
+    if problem is not None:
+        problems.append(Problem(relative, problem.line, problem.message))
         return None
     controls = text_files.control_characters(text)
     if controls:
@@ -344,10 +351,9 @@ def load_source(
             Problem(name, None, "file name must be lowercase letters, digits and hyphens")
         )
         return None
-    try:
-        text = text_files.normalise_line_ends(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as error:
-        problems.append(Problem(name, None, f"not valid UTF-8 ({error.reason})"))
+    text, problem = _read_text(path)
+    if problem is not None:
+        problems.append(Problem(name, problem.line, problem.message))
         return None
     controls = text_files.control_characters(text)
     if controls:
