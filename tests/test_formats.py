@@ -28,6 +28,11 @@ def _same(question: AuthoredQuestion) -> dict[str, Any]:
     return data
 
 
+def _grades(question: AuthoredQuestion) -> list[float]:
+    """What each answer of a question is worth, the part of it that grading reads."""
+    return [c.fraction() for c in question.choices] + [a.fraction() for a in question.numeric]
+
+
 def _messages(problems: list[Any]) -> list[str]:
     return [str(p) for p in problems]
 
@@ -92,7 +97,14 @@ def choices(draw: st.DrawFn, kind: str, text: st.SearchStrategy[str]) -> list[Ch
             right = draw(st.sets(st.integers(0, count - 1), min_size=2, max_size=count - 1))
     else:
         right = set(range(count))
-    return [Choice(draw(text), i in right, draw(WEIGHT), draw(FEEDBACK)) for i in range(count)]
+    made = [Choice(draw(text), i in right, draw(WEIGHT), draw(FEEDBACK)) for i in range(count)]
+    if kind == "mcq":
+        # Moodle gives the '=' option full marks: a single-answer question's right option is
+        # worth 100% (any other weight cannot be written; see the test of what is left out).
+        for choice in made:
+            if choice.correct:
+                choice.weight = draw(st.sampled_from([None, 100.0]))
+    return made
 
 
 @st.composite
@@ -290,15 +302,15 @@ def test_gift_short_answer_without_equals_and_true_false_words() -> None:
 
 def test_gift_write_lists_what_it_cannot_hold() -> None:
     two_right = AuthoredQuestion("mcq", "Q", choices=[Choice("a", True), Choice("b", True)])
-    one_right = AuthoredQuestion("multi", "Q", choices=[Choice("a", True), Choice("b", False)])
+    half_right = AuthoredQuestion("mcq", "Q", choices=[Choice("a", True, 50.0), Choice("b", False)])
     arrow = AuthoredQuestion("short", "Q", choices=[Choice("a -> b", True)])
     left = AuthoredQuestion("match", "Q", pairs=[MatchPair("a -> b", "c"), MatchPair("d", "e")])
-    text, unwritten = gift.write([two_right, one_right, arrow, left])
+    text, unwritten = gift.write([two_right, half_right, arrow, left])
     assert text == ""
-    assert [q for q, _ in unwritten] == [two_right, one_right, arrow, left]
+    assert [q for q, _ in unwritten] == [two_right, half_right, arrow, left]
     reasons = [reason for _, reason in unwritten]
     assert "has 2 options marked right" in reasons[0]
-    assert "reads back as single-answer" in reasons[1]
+    assert "('=') full marks, and this one is worth 50%" in reasons[1]
     assert "matching pair" in reasons[2]
     assert "contains '->'" in reasons[3]
 
@@ -323,7 +335,9 @@ def test_gift_round_trip(kind: str, data: st.DataObject) -> None:
     assert unwritten == []
     result = gift.parse(text)
     assert result.problems == []
-    assert _back(result) == [_same(question)], text
+    # Marks and weights as Moodle reads them (gift.normalize), which grade the same.
+    assert _back(result) == [_same(gift.normalize(question))], text
+    assert [_grades(q) for q in result.questions] == [_grades(q) for q in [question] if q.gradable]
 
 
 @SETTINGS
@@ -334,7 +348,7 @@ def test_gift_round_trip_of_a_bank(bank: list[AuthoredQuestion]) -> None:
     items, problems = gift.read(text)
     assert problems == []
     back = [_same(i) for i in items if isinstance(i, AuthoredQuestion)]
-    assert back == [_same(q) for q in bank]
+    assert back == [_same(gift.normalize(q)) for q in bank]
 
 
 MESSY = st.text("ab ~=#{}:\\\n\t\u00a0\r[]%-", max_size=12)
