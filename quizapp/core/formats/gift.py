@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from quizapp.core.authored import (
     TEXT_FORMATS,
@@ -657,6 +658,15 @@ def format_number(value: float) -> str:
     return repr(value)
 
 
+def _percentage(weight: float) -> str:
+    """A weight as Moodle reads it between '%' signs: plain decimals, never "1e-05".
+
+    Moodle's weight pattern is digits, an optional point and digits; the shortest exact digits
+    of the float are written out in full, so the weight also reads back exactly.
+    """
+    return format(Decimal(format_number(weight)), "f")
+
+
 def numeric_spec(answer: NumericAnswer) -> str:
     """An accepted number as written in GIFT and CSV: "1822", "3.1415:0.0005" or "1..5"."""
     if answer.low is not None and answer.high is not None:
@@ -740,7 +750,7 @@ def _answer_block(q: AuthoredQuestion) -> list[str]:
     if q.type in ("mcq", "multi", "short"):
         # `normalize` has set marks and weights as Moodle reads them (see _moodle_weight).
         for c in q.choices:
-            weight = f"%{format_number(c.weight)}%" if c.weight is not None else ""
+            weight = f"%{_percentage(c.weight)}%" if c.weight is not None else ""
             mark = "=" if c.correct else "~"
             lines.append(f"    {mark}{weight}{_lead(c.text, fmt)}{feedback(c.feedback)}")
     elif q.type == "tf":
@@ -760,7 +770,7 @@ def _answer_block(q: AuthoredQuestion) -> list[str]:
         else:
             lines.append("#")
             for a in q.numeric:
-                weight = f"%{format_number(a.weight)}%" if a.weight is not None else ""
+                weight = f"%{_percentage(a.weight)}%" if a.weight is not None else ""
                 lines.append(f"    ={weight}{numeric_spec(a)}{feedback(a.feedback)}")
             if q.other_feedback:
                 # Moodle's "any other number", last as Moodle writes it.
