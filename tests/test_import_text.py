@@ -296,3 +296,17 @@ def test_nul_in_a_source_is_refused_with_its_line(bank_copy):
         "romania-overview-en.md:15: this line holds a control character (NUL)" in p
         for p in problems
     ), problems
+
+
+# Any text, any line ends: a file reads the same, problems on the same lines.
+LINES = st.lists(st.text('ab{}=~#:/\\-> .ABCD)ANSWER,"|\t', max_size=12), max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=LINES, ending=st.sampled_from(sorted(ENDINGS)), name=st.sampled_from(sorted(FORMATS)))
+def test_any_file_reads_the_same_whatever_its_line_ends(lines, ending, name):
+    parse = FORMATS[name].parse
+    reference = parse("\n".join(lines))
+    result = parse(ENDINGS[ending].join(lines))
+    assert [str(p) for p in result.problems] == [str(p) for p in reference.problems]
+    assert _questions(result) == _questions(reference)
