@@ -265,6 +265,14 @@ DAMAGED = {
     "corrupt stream": (lambda: _corrupt_stream(_zip(BANK_FILES)), "is damaged"),
     "truncated": (lambda: _zip(BANK_FILES)[:-30], "is not a .zip archive, or it is damaged"),
     "not a zip": (lambda: b"PK\x03\x04 hello", "is not a .zip archive, or it is damaged"),
+    "file and folder of one name": (
+        lambda: _zip({**BANK_FILES, "b/x.md": "x", "b/x.md/f.yaml": "[]"}),
+        "b/x.md has a name that cannot be unpacked",
+    ),
+    "name too long": (
+        lambda: _zip({**BANK_FILES, "b/sources/" + "x" * 300 + ".md": "x"}),
+        "has a name that cannot be unpacked",
+    ),
     "not utf-8": (
         lambda: _zip({**BANK_FILES, "b/sources/t.md": "a\rb\rc\rd\re\rQué".encode("cp1252")}),
         "b/sources/t.md is not UTF-8 text (line 6)",

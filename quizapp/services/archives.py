@@ -182,4 +182,21 @@ def read_bank_zip(data: bytes, filename: str) -> dict[str, str]:
                     )
                 )
             files[str(relative)] = text
+    _check_names(files, root, filename)
     return files
+
+
+def _check_names(files: dict[str, str], root: PurePosixPath, filename: str) -> None:
+    """Refuse names no folder can hold: a part over 255 bytes, a file that is also a folder."""
+    folders = {str(parent) for name in files for parent in PurePosixPath(name).parents}
+    for name in files:
+        too_long = any(len(part.encode("utf-8")) > 255 for part in PurePosixPath(name).parts)
+        if too_long or name in folders:
+            raise ArchiveError(
+                _(
+                    "%(file)s: %(member)s has a name that cannot be unpacked (too long, or "
+                    "also the name of a folder).",
+                    file=filename,
+                    member=str(root / name),
+                )
+            )

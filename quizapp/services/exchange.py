@@ -119,8 +119,14 @@ def load_files(files: dict[str, str], slug: str) -> core.Bank:
         root = Path(folder) / slug
         for relative, text in files.items():
             target = root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            except (OSError, ValueError):
+                # A name too long, or a file where the archive also has a folder of that name.
+                raise ImportError_(
+                    [_("%(name)s: this file name cannot be unpacked.", name=relative)]
+                ) from None
         try:
             loaded = core.load_bank(root)
         except core.BankError as error:
