@@ -915,6 +915,13 @@ def test_a_gift_wildcard_answer_grades_and_gives_its_feedback():
     assert check_answer(shown, "blue").points == 0.0
     assert shown.feedback_for("blue") == "Not a colour."
     assert shown.feedback_for("color") is None
+    # The same question from CSV grades the same.
+    (from_csv,) = csv_format.parse(
+        "type,stem,answers,weights,feedback\n"
+        "short,Spell it,colo*r|gr*y|*,100|50|0,||Not a colour.\n"
+    ).questions
+    shown = as_question(from_csv, random.Random(1), question_id="q", language="en", source=None)
+    assert [check_answer(shown, a).points for a in ("Colour", "gray", "blue")] == [1.0, 0.5, 0.0]
 
 
 def test_wildcard_matching_is_linear_in_the_answer():

@@ -168,6 +168,12 @@ def test_the_work_helper_tells_linear_from_quadratic():
     assert work(linear, 10) < work(linear, 100)
 
 
+def _search_terms(query: str) -> list[str]:
+    from quizapp.services.search import _terms
+
+    return _terms(query)
+
+
 # Hostile shapes for each reader: long runs of what a pattern repeats, with nothing that ends it.
 HOSTILE = {
     "gift [id: repeats": (gift.parse, lambda n: "// " + "[id:" * n + "\nQ {T}\n"),
@@ -182,6 +188,7 @@ HOSTILE = {
     "aiken questions": (aiken.parse, lambda n: "Q\nA. a\nB. b\nANSWER: A\n" * n),
     "csv escapes": (csv_format.parse, lambda n: "type,stem,answers\nshort,q," + "a\\|" * n),
     "csv digits": (csv_format.parse, lambda n: "type,stem,answers\nnumeric,q," + "1" * n + " x"),
+    "search terms": (_search_terms, lambda n: "Iași " * n + " " * n + "x"),
     "passages": (
         lambda text: passages.split_passages("d", text),
         lambda n: ("word. " * 20 + "\n\n") * n,
