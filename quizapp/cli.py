@@ -315,6 +315,17 @@ def import_command(
     click.echo("imported: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
+@bank_cli.command("purge-imports")
+def purge_imports_command() -> None:
+    """Delete the imports that waited for confirmation longer than PENDING_IMPORT_SECONDS."""
+    from quizapp.extensions import db
+    from quizapp.services import exchange
+
+    count = exchange.purge_expired_imports()
+    db.session.commit()
+    click.echo(f"deleted {count} expired pending import(s)")
+
+
 def _empty_bank(slug: str):
     from quizapp.extensions import db
     from quizapp.models import Bank

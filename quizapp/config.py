@@ -14,6 +14,10 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     # Requests larger than this are refused with a 413 page that says the limit.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # An uploaded import waits this many seconds for the teacher's confirmation, then it is
+    # deleted (on the next import, or by `flask bank purge-imports`). The file it keeps is no
+    # larger than PENDING_IMPORT_MAX_BYTES, which defaults to MAX_CONTENT_LENGTH when unset.
+    "PENDING_IMPORT_SECONDS": 3600,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

@@ -8,6 +8,10 @@ characters each format escapes.
 
 from __future__ import annotations
 
+import csv
+import io
+import random
+import re
 from typing import Any
 
 import pytest
@@ -17,6 +21,7 @@ from hypothesis import strategies as st
 from quizapp.core.authored import AuthoredQuestion, Choice, MatchPair, NumericAnswer
 from quizapp.core.formats import FORMATS, SKIP_REASONS, aiken, decode, gift
 from quizapp.core.formats import csv as csv_format
+from tests.bounded import assert_linear
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -26,6 +31,11 @@ def _same(question: AuthoredQuestion) -> dict[str, Any]:
     data.pop("language")
     data.pop("passage_id")
     return data
+
+
+def _grades(question: AuthoredQuestion) -> list[float]:
+    """What each answer of a question is worth, the part of it that grading reads."""
+    return [c.fraction() for c in question.choices] + [a.fraction() for a in question.numeric]
 
 
 def _messages(problems: list[Any]) -> list[str]:
@@ -92,7 +102,14 @@ def choices(draw: st.DrawFn, kind: str, text: st.SearchStrategy[str]) -> list[Ch
             right = draw(st.sets(st.integers(0, count - 1), min_size=2, max_size=count - 1))
     else:
         right = set(range(count))
-    return [Choice(draw(text), i in right, draw(WEIGHT), draw(FEEDBACK)) for i in range(count)]
+    made = [Choice(draw(text), i in right, draw(WEIGHT), draw(FEEDBACK)) for i in range(count)]
+    if kind == "mcq":
+        # Moodle gives the '=' option full marks: a single-answer question's right option is
+        # worth 100% (any other weight cannot be written; see the test of what is left out).
+        for choice in made:
+            if choice.correct:
+                choice.weight = draw(st.sampled_from([None, 100.0]))
+    return made
 
 
 @st.composite
@@ -290,15 +307,15 @@ def test_gift_short_answer_without_equals_and_true_false_words() -> None:
 
 def test_gift_write_lists_what_it_cannot_hold() -> None:
     two_right = AuthoredQuestion("mcq", "Q", choices=[Choice("a", True), Choice("b", True)])
-    one_right = AuthoredQuestion("multi", "Q", choices=[Choice("a", True), Choice("b", False)])
+    half_right = AuthoredQuestion("mcq", "Q", choices=[Choice("a", True, 50.0), Choice("b", False)])
     arrow = AuthoredQuestion("short", "Q", choices=[Choice("a -> b", True)])
     left = AuthoredQuestion("match", "Q", pairs=[MatchPair("a -> b", "c"), MatchPair("d", "e")])
-    text, unwritten = gift.write([two_right, one_right, arrow, left])
+    text, unwritten = gift.write([two_right, half_right, arrow, left])
     assert text == ""
-    assert [q for q, _ in unwritten] == [two_right, one_right, arrow, left]
+    assert [q for q, _ in unwritten] == [two_right, half_right, arrow, left]
     reasons = [reason for _, reason in unwritten]
     assert "has 2 options marked right" in reasons[0]
-    assert "reads back as single-answer" in reasons[1]
+    assert "('=') full marks, and this one is worth 50%" in reasons[1]
     assert "matching pair" in reasons[2]
     assert "contains '->'" in reasons[3]
 
@@ -323,7 +340,9 @@ def test_gift_round_trip(kind: str, data: st.DataObject) -> None:
     assert unwritten == []
     result = gift.parse(text)
     assert result.problems == []
-    assert _back(result) == [_same(question)], text
+    # Marks and weights as Moodle reads them (gift.normalize), which grade the same.
+    assert _back(result) == [_same(gift.normalize(question))], text
+    assert [_grades(q) for q in result.questions] == [_grades(q) for q in [question] if q.gradable]
 
 
 @SETTINGS
@@ -334,7 +353,7 @@ def test_gift_round_trip_of_a_bank(bank: list[AuthoredQuestion]) -> None:
     items, problems = gift.read(text)
     assert problems == []
     back = [_same(i) for i in items if isinstance(i, AuthoredQuestion)]
-    assert back == [_same(q) for q in bank]
+    assert back == [_same(gift.normalize(q)) for q in bank]
 
 
 MESSY = st.text("ab ~=#{}:\\\n\t\u00a0\r[]%-", max_size=12)
@@ -649,3 +668,291 @@ def test_registry_and_decode() -> None:
         "line 3: this line is not UTF-8 text: save the file as UTF-8 and upload it again"
     ]
     assert text.startswith("ok\nok\n")
+
+
+# --- Moodle's reading of what GIFT export writes ---------------------------------------------
+
+# Moodle's own pattern for a weight (question/format/gift/format.php, $giftanswerweightregex).
+MOODLE_WEIGHT = re.compile(r"^%\-*([0-9]{1,2})\.?([0-9]*)%")
+
+
+def _moodle_weight(answer: str) -> tuple[float, str]:
+    """Moodle's answerweightparser: the weight between the first two '%', and the rest."""
+    answer = answer[1:]
+    end = answer.index("%")
+    return float(answer[:end]) / 100, answer[end + 1 :]
+
+
+def _moodle_comment(answer: str) -> tuple[str, str]:
+    """Moodle's commentparser: the answer and its feedback, split on the first '#'."""
+    text, _, feedback = answer.partition("#")
+    return text.strip(), feedback.strip()
+
+
+def moodle_reads(gift_text: str) -> dict[str, Any]:
+    """How Moodle's GIFT importer reads the answers of one question without escapes.
+
+    A transcription of format.php's rules for the types quizapp writes with weights: its type
+    choice ('#' numerical, any '~' multichoice, else short answer), multichoice's `single`
+    (set by any '='), '=' worth full marks whatever follows, '~%N%' worth N%, a bare '~' worth
+    nothing, short answers' '=%N%', and a numerical '~' that starts feedback for any other
+    number. Each answer is (text, fraction, feedback).
+    """
+    answertext = gift_text[gift_text.index("{") + 1 : gift_text.rindex("}")].strip()
+    if answertext.startswith("#"):
+        answertext = answertext[1:]
+        other = None
+        if "~" in answertext:
+            answertext, other = answertext.split("~", 1)
+        parts = [p.strip() for p in answertext.split("=")]
+        parts = parts[1:] if not parts[0] else parts
+        answers = []
+        for part in parts:
+            fraction, part = _moodle_weight(part) if MOODLE_WEIGHT.match(part) else (1.0, part)
+            answers.append((*_moodle_comment(part)[:1], fraction, _moodle_comment(part)[1]))
+        if other is not None:
+            answers.append(("*", 0.0, _moodle_comment(other)[1]))
+        return {"qtype": "numerical", "answers": answers}
+    if "~" in answertext:
+        single = "=" in answertext
+        parts = [p.strip() for p in answertext.replace("=", "~=").split("~")]
+        parts = parts[1:] if not parts[0] else parts
+        answers = []
+        for part in parts:
+            if part.startswith("="):
+                fraction, part = 1.0, part[1:]
+            elif MOODLE_WEIGHT.match(part):
+                fraction, part = _moodle_weight(part)
+            else:
+                fraction = 0.0
+            answers.append((_moodle_comment(part)[0], fraction, _moodle_comment(part)[1]))
+        return {"qtype": "multichoice", "single": single, "answers": answers}
+    parts = [p.strip() for p in answertext.split("=")]
+    parts = parts[1:] if not parts[0] else parts
+    answers = []
+    for part in parts:
+        fraction, part = _moodle_weight(part) if MOODLE_WEIGHT.match(part) else (1.0, part)
+        answers.append((_moodle_comment(part)[0], fraction, _moodle_comment(part)[1]))
+    return {"qtype": "shortanswer", "answers": answers}
+
+
+PLAIN = st.lists(st.text("abcxyz", min_size=1, max_size=5), min_size=1, max_size=3).map(" ".join)
+MOODLE_WEIGHTS = st.none() | st.sampled_from([0.0, 100.0, 50.0, -100.0, 33.33333, 1e-05, 12.5])
+
+
+@st.composite
+def moodle_question(draw: st.DrawFn, kind: str) -> AuthoredQuestion:
+    feedback = st.none() | PLAIN
+    q = AuthoredQuestion(kind, draw(PLAIN))
+    if kind == "numeric":
+        q.numeric = [
+            NumericAnswer(value=float(draw(st.integers(0, 99))), weight=draw(MOODLE_WEIGHTS))
+            for _ in range(draw(st.integers(1, 3)))
+        ]
+        q.other_feedback = draw(feedback)
+        return q
+    count = draw(st.integers(2, 4))
+    texts = draw(st.lists(PLAIN, min_size=count, max_size=count, unique=True))
+    if kind == "mcq":
+        right = draw(st.integers(0, count - 1))
+        q.choices = [
+            Choice(
+                text,
+                i == right,
+                draw(st.sampled_from([None, 100.0])) if i == right else draw(MOODLE_WEIGHTS),
+                draw(feedback),
+            )
+            for i, text in enumerate(texts)
+        ]
+    elif kind == "multi":
+        q.choices = [
+            Choice(text, draw(st.booleans()), draw(MOODLE_WEIGHTS), draw(feedback))
+            for text in texts
+        ]
+    else:
+        q.choices = [Choice(text, True, draw(MOODLE_WEIGHTS), draw(feedback)) for text in texts]
+    return q
+
+
+@pytest.mark.parametrize("kind", ["mcq", "multi", "short", "numeric"])
+@SETTINGS
+@given(data=st.data())
+def test_moodle_reads_gift_exports_with_the_weights_quizapp_grades(kind, data):
+    question = data.draw(moodle_question(kind))
+    text, unwritten = gift.write([question])
+    assert unwritten == [], unwritten
+    read = moodle_reads(text)
+    if kind == "numeric":
+        expected = [(numeric_text(a), a.fraction(), a.feedback or "") for a in question.numeric]
+        if question.other_feedback:
+            expected.append(("*", 0.0, question.other_feedback))
+        assert read == {"qtype": "numerical", "answers": expected}, text
+        return
+    expected = [(c.text, pytest.approx(c.fraction()), c.feedback or "") for c in question.choices]
+    assert read["answers"] == expected, text
+    assert read["qtype"] == ("shortanswer" if kind == "short" else "multichoice"), text
+    if kind != "short":
+        # Moodle's single-answer questions have an '='; its check-box questions have none.
+        assert read["single"] == (kind == "mcq"), text
+
+
+def numeric_text(answer: NumericAnswer) -> str:
+    return gift.numeric_spec(answer)
+
+
+def test_gift_export_writes_full_and_partial_marks_as_moodle_reads_them():
+    mcq = AuthoredQuestion(
+        "mcq",
+        "Capital of France?",
+        choices=[
+            Choice("Paris", True, 100.0),
+            Choice("Lyon", False, 0.0),
+            Choice("Nice", False, 50),
+        ],
+    )
+    multi = AuthoredQuestion(
+        "multi",
+        "Rivers of Romania?",
+        choices=[Choice("Olt", True, 50.0), Choice("Mureș", True, 50.0), Choice("Rhine", False)],
+    )
+    text, unwritten = gift.write([mcq, multi])
+    assert unwritten == []
+    assert text == (
+        "Capital of France? {\n    =Paris\n    ~Lyon\n    ~%50%Nice\n}\n\n"
+        "Rivers of Romania? {\n    ~%50%Olt\n    ~%50%Mureș\n    ~Rhine\n}\n"
+    )
+    assert "=%" not in text
+
+
+# --- numeric feedback for any other number, wildcards --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spider legs? {#8~#Count again.}",
+        "Spider legs? {#\n    =8\n    ~#Count again.\n}",
+        "Spider legs? {#=8 ~*#Count again.}",
+        "Spider legs? {#=8:0 ~ #Count again.}",
+    ],
+)
+def test_gift_numeric_feedback_for_any_other_number_is_read_as_moodle_does(text):
+    result = gift.parse(text)
+    assert result.problems == []
+    (q,) = result.questions
+    assert (q.type, q.numeric, q.other_feedback) == (
+        "numeric",
+        [NumericAnswer(8.0)],
+        "Count again.",
+    )
+    back = gift.parse(gift.write([q])[0]).questions
+    assert [x.to_dict() for x in back] == [q.to_dict()]
+
+
+def test_gift_numeric_other_feedback_problems():
+    text = "A {#=8 ~%50%#x}\n\nB {#=8 ~#x ~#y}\n\nC {#=*}\n"
+    assert _messages(gift.parse(text).problems) == [
+        "line 1: feedback for any other number ('~#…') is worth nothing: remove its weight",
+        "line 3: a numeric question takes one feedback for any other number ('~#…')",
+        "line 5: any other number ('*') is worth nothing: write it '~#feedback'",
+    ]
+
+
+def test_other_number_feedback_reaches_the_learner_and_round_trips_in_csv():
+    from quizapp.core.authored import as_question
+    from quizapp.core.question_types import check_answer
+
+    (q,) = gift.parse("Spider legs? {#8~#Count again.}").questions
+    shown = as_question(q, random.Random(1), question_id="q", language="en", source=None)
+    assert check_answer(shown, "8").correct and shown.feedback_for("8") is None
+    assert not check_answer(shown, "6").correct
+    assert shown.feedback_for("6") == "Count again."
+    text, unwritten = csv_format.write([q])
+    assert unwritten == [] and "8|*" in text
+    assert [x.to_dict() for x in csv_format.parse(text).questions] == [q.to_dict()]
+    # Questions stored before the field existed keep their fingerprint.
+    plain = AuthoredQuestion("numeric", "Q", numeric=[NumericAnswer(1.0)])
+    data = plain.to_dict()
+    data.pop("other_feedback")
+    assert AuthoredQuestion.from_dict(data).fingerprint() == plain.fingerprint()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "given", "accepted"),
+    [
+        ("colo*r", "color", True),
+        ("colo*r", "colour", True),
+        ("colo*r", "Colour", True),
+        ("colo*r", "colr", False),
+        ("colo*r", "colours", False),
+        ("*", "anything at all", True),
+        ("Grant*", "Ulysses Grant", False),
+        ("*Grant", "Ulysses S. Grant", True),
+        ("a**b*c", "aXbYc", True),
+        ("a*b*c", "acb", False),
+        ("5\\*3", "5*3", True),
+        ("5\\*3", "513", False),
+        ("5\\**", "5*3", True),
+    ],
+)
+def test_short_answer_wildcards_are_read_as_moodle_does(pattern, given, accepted):
+    from quizapp.core.short_answers import short_answer_accepts
+
+    assert short_answer_accepts(pattern, given) is accepted
+
+
+def test_a_gift_wildcard_answer_grades_and_gives_its_feedback():
+    from quizapp.core.authored import as_question
+    from quizapp.core.question_types import check_answer
+
+    # "=%0%*" is Moodle's "any other answer" in a short-answer question (a '~' would make it
+    # a multiple choice).
+    (q,) = gift.parse("Spell it {=colo*r =%50%gr*y =%0%*#Not a colour.}").questions
+    assert q.type == "short"
+    shown = as_question(q, random.Random(1), question_id="q", language="en", source=None)
+    assert check_answer(shown, "colour").points == 1.0
+    assert check_answer(shown, "grey").points == 0.5
+    assert check_answer(shown, "blue").points == 0.0
+    assert shown.feedback_for("blue") == "Not a colour."
+    assert shown.feedback_for("color") is None
+    # The same question from CSV grades the same.
+    (from_csv,) = csv_format.parse(
+        "type,stem,answers,weights,feedback\n"
+        "short,Spell it,colo*r|gr*y|*,100|50|0,||Not a colour.\n"
+    ).questions
+    shown = as_question(from_csv, random.Random(1), question_id="q", language="en", source=None)
+    assert [check_answer(shown, a).points for a in ("Colour", "gray", "blue")] == [1.0, 0.5, 0.0]
+
+
+def test_wildcard_matching_is_linear_in_the_answer():
+    from quizapp.core.short_answers import short_answer_accepts
+
+    assert_linear(lambda n: short_answer_accepts("a*" * n + "b", "a" * n + "c"), lambda n: n, 300)
+
+
+# --- CSV formula injection -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "'=", "''-"])
+def test_csv_export_neutralises_formulas_and_reads_them_back(start):
+    q = AuthoredQuestion(
+        "short",
+        start + 'HYPERLINK("http://evil","click")',
+        title=start + "1+1",
+        choices=[Choice(start + "cmd", True)],
+    )
+    text, unwritten = csv_format.write([q])
+    assert unwritten == []
+    row = next(csv.reader(io.StringIO(text.splitlines(keepends=True)[1])))
+    stem, title, answers = row[6], row[1], row[8]
+    for cell in (stem, title, answers):
+        assert cell.startswith("'" + start), cell
+    back = csv_format.parse(text).questions
+    assert [x.to_dict() for x in back] == [csv_format.normalize(q).to_dict()]
+    # A file written by someone else: a leading apostrophe before '=' is taken as ours.
+    assert csv_format.parse("type,stem,answers\nshort,'=1+1,x\n").questions[0].stem == "=1+1"
+    assert csv_format.parse("type,stem,answers\nshort,'quoted',x\n").questions[0].stem == "'quoted'"
+    # Tabs and carriage returns start formulas too (trimmed texts never do, but cells might).
+    for cell in ("\t=1+1", "\r=1+1", "'\t"):
+        assert csv_format.unguard_cell(csv_format.guard_cell(cell)) == cell
+        assert csv_format.guard_cell(cell) == "'" + cell

@@ -90,6 +90,9 @@ class AuthoredQuestion:
     true_feedback: str | None = None
     false_feedback: str | None = None
     numeric: list[NumericAnswer] = field(default_factory=list)
+    # numeric: the feedback for any number not accepted, worth nothing (Moodle's "*" answer,
+    # written "~#feedback" in GIFT).
+    other_feedback: str | None = None
     pairs: list[MatchPair] = field(default_factory=list)
     general_feedback: str | None = None
     # A missing-word question: the stem holds "_____" where the answer goes.
@@ -126,6 +129,9 @@ class AuthoredQuestion:
         data = self.to_dict()
         for key in ("passage_id", "language", "category", "tags", "external_id"):
             data.pop(key, None)
+        # Added later: left out when unused, so questions stored before keep their fingerprint.
+        if data.get("other_feedback") is None:
+            data.pop("other_feedback", None)
         encoded = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(encoded).hexdigest()
 
@@ -239,7 +245,7 @@ def as_question(
             key=describe_numeric(best),
             accepted=[describe_numeric(a) for a in authored.numeric if a.fraction() > 0],
             numeric_answers=answers,
-            option_feedback={"*": ""},
+            option_feedback={"*": _clean(authored.other_feedback) or ""},
         )
     elif authored.type == "match":
         left = [p.left for p in authored.pairs]

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from quizapp.core import safe_yaml, text_files
 from quizapp.core.passages import Passage, Source, split_front_matter, split_passages
 from quizapp.core.values import (
     contains_phrase,
@@ -155,25 +156,31 @@ class BankQuestion:
     passage_id: str | None = None
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that remembers the line each mapping starts on, under '__line__'."""
+def _read_text(path: Path) -> tuple[str, text_files.TextProblem | None]:
+    """A bank file's text with "\\n" line ends, or the problem with its line if not UTF-8.
 
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    Read as bytes: Python's text mode would turn "\\r\\r\\n" into two line ends.
+    """
+    return text_files.decode(path.read_bytes())
 
 
 def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
+    """A bank YAML file's data with '__line__' in each mapping, or None after adding problems.
+
+    Every line-end style is read; control characters, anchors, aliases and deep nesting are
+    refused with their line (see quizapp.core.safe_yaml).
+    """
     relative = _relative(path, root)
+    text, problem = _read_text(path)
+    if problem is not None:
+        problems.append(Problem(relative, problem.line, problem.message))
+        return None
+    controls = text_files.control_characters(text)
+    if controls:
+        problems.extend(Problem(relative, p.line, p.message) for p in controls)
+        return None
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except UnicodeDecodeError as error:
-        problems.append(Problem(relative, None, f"not valid UTF-8 ({error.reason})"))
+        return safe_yaml.load(text, lines=True)
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         problems.append(Problem(relative, line, f"invalid YAML: {error.problem}"))
@@ -344,20 +351,26 @@ def load_source(
             Problem(name, None, "file name must be lowercase letters, digits and hyphens")
         )
         return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        problems.append(Problem(name, None, f"not valid UTF-8 ({error.reason})"))
+    text, problem = _read_text(path)
+    if problem is not None:
+        problems.append(Problem(name, problem.line, problem.message))
+        return None
+    controls = text_files.control_characters(text)
+    if controls:
+        problems.extend(Problem(name, p.line, p.message) for p in controls)
         return None
     front, body, first_line = split_front_matter(text)
     if front is None:
         problems.append(Problem(name, 1, "missing front matter (a block between --- lines)"))
         return None
     try:
-        meta = yaml.safe_load(front) or {}
+        meta = safe_yaml.load(front) or {}
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 2 if error.problem_mark else None
         problems.append(Problem(name, line, f"invalid front matter: {error.problem}"))
+        return None
+    except yaml.YAMLError as error:
+        problems.append(Problem(name, 2, f"invalid front matter: {error}"))
         return None
     if not isinstance(meta, dict):
         problems.append(Problem(name, 2, "front matter must be a mapping of fields"))

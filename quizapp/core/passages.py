@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from quizapp.core.text_files import normalise_line_ends
+
 ANCHOR = re.compile(r"^\{#([A-Za-z0-9][A-Za-z0-9-]*)\}\s*$")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”»)]*\s+|\n")
 
@@ -52,8 +54,11 @@ class SplitProblem:
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """Separate YAML front matter from the body; also return the body's first line number."""
-    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    """Separate YAML front matter from the body; also return the body's first line number.
+
+    Line ends of every style are read (quizapp.core.text_files).
+    """
+    text = normalise_line_ends(text)
     if not text.startswith("---\n"):
         return None, text, 1
     end = text.find("\n---\n", 4)

@@ -17,6 +17,7 @@ from quizapp.core.bank import NUMERIC_KINDS, Bank, Fact
 from quizapp.core.checking import CheckResult, answers_match, normalised_answer
 from quizapp.core.distractors import DistractorIndex
 from quizapp.core.passages import sentence_span
+from quizapp.core.short_answers import short_answer_accepts
 from quizapp.core.values import normalise, parse_date, parse_number
 
 BLANK = "_____"
@@ -106,6 +107,14 @@ class Question:
         if self.type == "numeric" and self.numeric_answers:
             answer = _matching_numeric(self, str(given))
             return answer.get("feedback") if answer else self.option_feedback.get("*")
+        if self.type == "short" and self.weights:
+            # The feedback of the answer that grades it: the best-weighted one that matches,
+            # wildcards included ("*" alone is Moodle's "any other answer").
+            weights = self.weights
+            matching = [text for text in weights if short_answer_accepts(text, str(given))]
+            if not matching:
+                return None
+            return self.option_feedback.get(max(matching, key=lambda text: weights[text]))
         folded = normalise(str(given))
         for text, note in self.option_feedback.items():
             if normalise(text) == folded:
@@ -245,9 +254,9 @@ def check_typed(question: Question, given: Any) -> CheckResult:
         answer = _matching_numeric(question, given)
         return _weighted(given, answer["weight"] if answer else 0.0)
     if question.weights:
-        folded = normalise(given)
+        # Accepted answers may hold Moodle's wildcards ("colo*r"): see core/short_answers.py.
         best = max(
-            (w for text, w in question.weights.items() if normalise(text) == folded),
+            (w for text, w in question.weights.items() if short_answer_accepts(text, given)),
             default=0.0,
         )
         return _weighted(given, best)

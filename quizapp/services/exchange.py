@@ -7,20 +7,25 @@ confirming it stores everything in one transaction or nothing. Questions already
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import io
 import secrets
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from quizapp.core import bank as core
+from quizapp.core import text_files
 from quizapp.core.authored import AuthoredQuestion as Authored
 from quizapp.extensions import db
-from quizapp.models import AuthoredQuestion, Bank, PendingImport, Source, User
+from quizapp.models import AuthoredQuestion, Bank, PendingImport, Source, User, utcnow
+from quizapp.services import archives
 from quizapp.services.authoring import AuthoringError, save_question, touch
 from quizapp.services.banks import core_bank, store_bank
 
@@ -31,10 +36,6 @@ def _formats() -> dict[str, Any]:
     from quizapp.core.formats import FORMATS
 
     return FORMATS
-
-
-MAX_ZIP_FILES = 2000
-MAX_ZIP_BYTES = 50 * 1024 * 1024
 
 
 class ImportError_(ValueError):
@@ -60,14 +61,30 @@ class Preview:
 
 
 def decode_upload(data: bytes) -> str:
-    """The text of an uploaded file, which must be UTF-8 (a byte-order mark is allowed)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+    """The text of an uploaded file, which must be UTF-8 (a byte-order mark is allowed).
+
+    Line ends of every style become "\\n"; the line named is the line an editor shows. Control
+    characters other than tab (NUL, escape…) are refused, each with its line.
+    """
+    text, problem = text_files.decode(data)
+    if problem is not None:
         raise ImportError_(
-            [_("line %(line)s: the file is not UTF-8 text; save it as UTF-8.", line=line)]
-        ) from None
+            [_("line %(line)s: the file is not UTF-8 text; save it as UTF-8.", line=problem.line)]
+        )
+    controls = text_files.control_characters(text)
+    if controls:
+        # NUL above all: PostgreSQL cannot store it, and no text needs it.
+        raise ImportError_(
+            [
+                _(
+                    "line %(line)s: this line holds a control character (such as NUL) that "
+                    "text cannot hold; remove it.",
+                    line=found.line,
+                )
+                for found in controls
+            ]
+        )
+    return text
 
 
 def parse_questions(file_format: str, text: str, language: str) -> tuple[list, list, list[str]]:
@@ -84,35 +101,16 @@ def parse_questions(file_format: str, text: str, language: str) -> tuple[list, l
     return result.questions, result.skipped, problems
 
 
-def read_zip(data: bytes) -> dict[str, str]:
-    """The text files of a bank folder packed as .zip, by path inside the bank folder."""
+def read_zip(data: bytes, filename: str = "upload.zip") -> dict[str, str]:
+    """The text files of a bank folder packed as .zip, by path inside the bank folder.
+
+    Raises ImportError_ with one message naming the file (and member) for any fault of the
+    archive: see quizapp.services.archives.
+    """
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ImportError_([_("The file is not a .zip archive.")]) from None
-    members = [m for m in archive.infolist() if not m.is_dir()]
-    if len(members) > MAX_ZIP_FILES or sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-        raise ImportError_([_("The archive is too large to be a question bank.")])
-    manifests = [m.filename for m in members if PurePosixPath(m.filename).name == "bank.yaml"]
-    if len(manifests) != 1:
-        raise ImportError_([_("The archive must hold exactly one bank folder with a bank.yaml.")])
-    root = PurePosixPath(manifests[0]).parent
-    files: dict[str, str] = {}
-    for member in members:
-        path = PurePosixPath(member.filename)
-        if path.is_absolute() or ".." in path.parts:
-            raise ImportError_([_("%(name)s: unsafe path in the archive.", name=member.filename)])
-        try:
-            relative = path.relative_to(root)
-        except ValueError:
-            continue
-        if relative.suffix not in (".yaml", ".md", ".txt"):
-            continue
-        try:
-            files[str(relative)] = archive.read(member).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportError_([_("%(name)s: not UTF-8 text.", name=member.filename)]) from None
-    return files
+        return archives.read_bank_zip(data, filename)
+    except archives.ArchiveError as error:
+        raise ImportError_([error.message]) from None
 
 
 def load_files(files: dict[str, str], slug: str) -> core.Bank:
@@ -121,8 +119,14 @@ def load_files(files: dict[str, str], slug: str) -> core.Bank:
         root = Path(folder) / slug
         for relative, text in files.items():
             target = root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            except (OSError, ValueError):
+                # A name too long, or a file where the archive also has a folder of that name.
+                raise ImportError_(
+                    [_("%(name)s: this file name cannot be unpacked.", name=relative)]
+                ) from None
         try:
             loaded = core.load_bank(root)
         except core.BankError as error:
@@ -131,10 +135,43 @@ def load_files(files: dict[str, str], slug: str) -> core.Bank:
     return loaded
 
 
+def pending_seconds() -> int:
+    """How long a pending import waits for its confirmation (setting PENDING_IMPORT_SECONDS)."""
+    return int(current_app.config.get("PENDING_IMPORT_SECONDS") or 3600)
+
+
+def pending_limit() -> int:
+    """The largest file kept as a pending import, in bytes: the upload limit by default."""
+    config = current_app.config
+    return int(
+        config.get("PENDING_IMPORT_MAX_BYTES")
+        or config.get("MAX_CONTENT_LENGTH")
+        or 2 * 1024 * 1024
+    )
+
+
+def purge_expired_imports(now: dt.datetime | None = None) -> int:
+    """Delete the pending imports older than `pending_seconds()`; return how many (no commit)."""
+    cutoff = (now or utcnow()) - dt.timedelta(seconds=pending_seconds())
+    result = db.session.execute(db.delete(PendingImport).where(PendingImport.created_at < cutoff))
+    return int(result.rowcount or 0)
+
+
+def expired(pending: PendingImport, now: dt.datetime | None = None) -> bool:
+    """Whether a pending import is too old to be confirmed (it is purged soon)."""
+    return pending.created_at < (now or utcnow()) - dt.timedelta(seconds=pending_seconds())
+
+
 def prepare_import(
     bank: Bank, user: User, file_format: str, filename: str, data: bytes, language: str
 ) -> Preview:
-    """Read an upload and keep it as a pending import; the preview says what it would do."""
+    """Read an upload and keep it as a pending import; the preview says what it would do.
+
+    The pending import keeps the uploaded file itself (no larger than `pending_limit()`), read
+    again for the preview and the confirmation, so what waits in the database is never larger
+    than the upload; it expires after `pending_seconds()`, and expired ones are deleted here.
+    """
+    purge_expired_imports()
     token = secrets.token_hex(16)
     if file_format == "zip" and bank.managed_in == "folder":
         raise ImportError_(
@@ -146,30 +183,27 @@ def prepare_import(
                 )
             ]
         )
+    if len(data) > pending_limit():
+        raise ImportError_(
+            [
+                _(
+                    "%(file)s is larger than %(limit)s: split it into smaller files.",
+                    file=filename,
+                    limit=f"{pending_limit() // (1024 * 1024)} MB",
+                )
+            ]
+        )
     if file_format == "zip":
-        files = read_zip(data)
-        loaded = load_files(files, bank.slug)
-        payload: dict[str, Any] = {"files": files}
+        loaded = load_files(read_zip(data, filename), bank.slug)
+        payload: dict[str, Any] = {"zip": base64.b64encode(data).decode("ascii")}
         preview = Preview(token, file_format, filename, bank_summary=_bank_summary(loaded))
     else:
-        questions, skipped, problems = parse_questions(file_format, decode_upload(data), language)
+        text = decode_upload(data)
+        questions, skipped, problems = parse_questions(file_format, text, language)
         if problems:
             raise ImportError_(problems)
-        have = _fingerprints(bank)
-        preview = Preview(token, file_format, filename, skipped=skipped)
-        seen: set[str] = set()
-        for question in questions:
-            fingerprint = question.fingerprint()
-            if fingerprint in have or fingerprint in seen:
-                preview.duplicates.append(question)
-            else:
-                preview.new.append(question)
-            seen.add(fingerprint)
-        payload = {
-            "questions": [q.to_dict() for q in questions],
-            "skipped": [[q.to_dict(), reason] for q, reason in skipped],
-            "language": language,
-        }
+        preview = _question_preview(bank, token, file_format, filename, questions, skipped)
+        payload = {"text": text, "language": language}
     db.session.add(
         PendingImport(
             id=token,
@@ -182,6 +216,48 @@ def prepare_import(
     )
     db.session.flush()
     return preview
+
+
+def _question_preview(
+    bank: Bank,
+    token: str,
+    file_format: str,
+    filename: str,
+    questions: list[Authored],
+    skipped: list[tuple[Authored, str]],
+) -> Preview:
+    have = _fingerprints(bank)
+    preview = Preview(token, file_format, filename, skipped=skipped)
+    seen: set[str] = set()
+    for question in questions:
+        fingerprint = question.fingerprint()
+        target = preview.duplicates if fingerprint in have or fingerprint in seen else preview.new
+        target.append(question)
+        seen.add(fingerprint)
+    return preview
+
+
+def _pending_files(pending: PendingImport) -> dict[str, str]:
+    """The bank folder of a pending .zip import, read again from the kept archive."""
+    payload = pending.payload
+    if "files" in payload:  # kept by an earlier version, before archives were kept whole
+        return payload["files"]
+    return read_zip(base64.b64decode(payload["zip"]), pending.filename)
+
+
+def _pending_questions(pending: PendingImport) -> tuple[list[Authored], list[tuple[Authored, str]]]:
+    """The questions (and those skipped) of a pending question import, read again."""
+    payload = pending.payload
+    if "questions" in payload:  # kept by an earlier version, before files were kept whole
+        questions = [Authored.from_dict(q) for q in payload["questions"]]
+        skipped = [(Authored.from_dict(q), reason) for q, reason in payload.get("skipped", [])]
+        return questions, skipped
+    questions, skipped, problems = parse_questions(
+        pending.file_format, payload["text"], payload["language"]
+    )
+    if problems:
+        raise ImportError_(problems)
+    return questions, skipped
 
 
 def _bank_summary(loaded: core.Bank) -> dict[str, Any]:
@@ -210,21 +286,12 @@ def preview_pending(pending: PendingImport) -> Preview:
     bank = db.session.get(Bank, pending.bank_id)
     assert bank is not None
     if pending.file_format == "zip":
-        loaded = load_files(pending.payload["files"], bank.slug)
+        loaded = load_files(_pending_files(pending), bank.slug)
         return Preview(pending.id, "zip", pending.filename, bank_summary=_bank_summary(loaded))
-    questions = [Authored.from_dict(q) for q in pending.payload["questions"]]
-    have = _fingerprints(bank)
-    preview = Preview(pending.id, pending.file_format, pending.filename)
-    seen: set[str] = set()
-    for question in questions:
-        fingerprint = question.fingerprint()
-        target = preview.duplicates if fingerprint in have or fingerprint in seen else preview.new
-        target.append(question)
-        seen.add(fingerprint)
-    preview.skipped = [
-        (Authored.from_dict(data), reason) for data, reason in pending.payload.get("skipped", [])
-    ]
-    return preview
+    questions, skipped = _pending_questions(pending)
+    return _question_preview(
+        bank, pending.id, pending.file_format, pending.filename, questions, skipped
+    )
 
 
 def commit_import(pending: PendingImport) -> dict[str, int]:
@@ -232,7 +299,7 @@ def commit_import(pending: PendingImport) -> dict[str, int]:
     bank = db.session.get(Bank, pending.bank_id)
     assert bank is not None
     if pending.file_format == "zip":
-        loaded = load_files(pending.payload["files"], bank.slug)
+        loaded = load_files(_pending_files(pending), bank.slug)
         _rename_clashing_sources(loaded, bank)
         result = store_bank(loaded, "", managed_in="browser")
         if result.status == "invalid":
@@ -242,8 +309,8 @@ def commit_import(pending: PendingImport) -> dict[str, int]:
         return {"facts": len(loaded.facts), "questions": len(loaded.questions)}
     added = duplicates = 0
     have = _fingerprints(bank)
-    for data in pending.payload["questions"]:
-        question = Authored.from_dict(data)
+    questions, _skipped = _pending_questions(pending)
+    for question in questions:
         if question.fingerprint() in have:
             duplicates += 1
             continue

@@ -25,6 +25,7 @@ from flask_login import current_user, login_required
 
 from quizapp.core.authored import AuthoredQuestion as Authored
 from quizapp.core.authored import Choice, MatchPair, NumericAnswer
+from quizapp.core.formats import FORMATS
 from quizapp.core.values import normalise
 from quizapp.extensions import db
 from quizapp.models import AuthoredQuestion, Bank, Fact, Passage, RejectedSuggestion, Source
@@ -713,6 +714,11 @@ def import_preview(token: str):
     if pending is None:
         abort(404)
     bank = db.session.get(Bank, pending.bank_id)
+    if exchange.expired(pending):
+        db.session.delete(pending)
+        db.session.commit()
+        flash(_("This import waited too long and has expired: upload the file again."), "warning")
+        return redirect(url_for("teach.import_file", slug=bank.slug))
     form = EmptyForm()
     if form.validate_on_submit():
         try:
@@ -724,7 +730,12 @@ def import_preview(token: str):
             db.session.commit()
             flash(_("Imported: %(counts)s.", counts=_describe(counts)), "success")
             return redirect(url_for("teach.bank", slug=bank.slug))
-    preview = exchange.preview_pending(pending)
+    try:
+        preview = exchange.preview_pending(pending)
+    except exchange.ImportError_ as error:
+        db.session.rollback()
+        _flash_problems(error.problems)
+        return redirect(url_for("teach.import_file", slug=bank.slug))
     return render_template("teach/import_preview.html", bank=bank, preview=preview, form=form)
 
 
@@ -754,7 +765,9 @@ def export(slug: str, file_format: str):
     headers = {"Content-Disposition": f'attachment; filename="{bank.slug}.{suffix}"'}
     if skipped:
         headers["X-Quizapp-Skipped"] = str(len(skipped))
-    return Response(text, mimetype="text/plain; charset=utf-8", headers=headers)
+    # content_type, not mimetype: Werkzeug adds "; charset=utf-8" to a mimetype a second time.
+    media_type = FORMATS[file_format].media_type
+    return Response(text, content_type=f"{media_type}; charset=utf-8", headers=headers)
 
 
 @bp.route("/csv-template.csv")
@@ -764,7 +777,7 @@ def csv_template():
 
     return Response(
         csv_format.template(),
-        mimetype="text/csv; charset=utf-8",
+        content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="quizapp-template.csv"'},
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from quizapp.core import text_files
 from quizapp.core.authored import AuthoredQuestion, FormatProblem, ParseResult
 from quizapp.core.formats import aiken, csv, gift
 from quizapp.core.formats.gift import DESCRIPTION_REASON, ESSAY_REASON, SKIP_REASONS
@@ -41,16 +42,14 @@ FORMATS: dict[str, Format] = {
 
 
 def decode(data: bytes) -> tuple[str, list[FormatProblem]]:
-    """An uploaded file as text (UTF-8, with or without BOM), or a problem saying where not."""
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        problem = FormatProblem(
-            line, "this line is not UTF-8 text: save the file as UTF-8 and upload it again"
-        )
-        # Decoded anyway so that the caller can still report the file's other problems.
-        return data.decode("utf-8-sig", errors="replace"), [problem]
+    """An uploaded file as text (UTF-8, with or without BOM), or a problem saying where not.
+
+    The text has "\\n" line ends whatever the file used, and a problem names the line as an
+    editor numbers it (see quizapp.core.text_files). A file that is not UTF-8 is decoded anyway,
+    with replacement characters, so that the caller can still report its other problems.
+    """
+    text, problem = text_files.decode(data)
+    return text, [] if problem is None else [FormatProblem(problem.line, problem.message)]
 
 
 __all__ = [

@@ -15,8 +15,10 @@ import re
 from collections.abc import Callable, Sequence
 
 from quizapp.core.authored import AuthoredQuestion, Choice, FormatProblem, ParseResult
+from quizapp.core.text_files import prepare
 
-_OPTION = re.compile(r"([A-Z])[.)](?:[ \t]+(.*))?")
+# Any space after the letter, a no-break space too (word processors put one after "A.").
+_OPTION = re.compile(r"([A-Z])[.)](?:\s+(.*))?")
 # Moodle writes "ANSWER:" in capitals; a question line "Answer: …" stays question text.
 _ANSWER = re.compile(r"ANSWER\s*:\s*(.*)")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -31,15 +33,14 @@ class _Question:
 
 def parse(text: str) -> ParseResult:
     """Read an Aiken file: one mcq per question, every problem with its line."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    result = ParseResult()
+    text, controls = prepare(text)
+    result = ParseResult(problems=[FormatProblem(p.line, p.message) for p in controls])
 
     def problem(line: int, message: str) -> None:
         result.problems.append(FormatProblem(line, message))
 
     current: _Question | None = None
-    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if not line:
             continue
@@ -80,6 +81,7 @@ def parse(text: str) -> ParseResult:
             current.stem.append(line)
     if current is not None:
         problem(current.line, "the question that starts here has no 'ANSWER: …' line")
+    result.problems.sort(key=lambda found: found.line)
     return result
 
 

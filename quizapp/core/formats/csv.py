@@ -28,6 +28,7 @@ from quizapp.core.authored import (
     ParseResult,
 )
 from quizapp.core.formats.gift import SKIP_REASONS, format_number, numeric_spec
+from quizapp.core.text_files import prepare
 
 COLUMNS = (
     "type",
@@ -46,6 +47,10 @@ COLUMNS = (
     "general_feedback",
 )
 REQUIRED = ("type", "stem")
+# The csv module refuses a cell over 128 KiB (its default field size limit), and an HTML stem with
+# an embedded image is larger. A cell cannot be larger than its file, which the upload limit
+# bounds, so the limit (one setting for the whole process) is raised to the largest it takes.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 TYPES = ("mcq", "multi", "tf", "short", "numeric", "match", "essay", "description")
 # The columns each type reads besides type, title, category, id, tags, format, stem and
 # missing_word: a value in any other column is reported, since it is probably misplaced.
@@ -66,6 +71,25 @@ _SIMPLE = re.compile(_NUMBER)
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"", "no", "n", "false", "0"}
 _TRUE = {"true": True, "t": True, "false": False, "f": False}
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(…)"): the
+# writer puts an apostrophe in front (OWASP's advice for CSV injection), which spreadsheets show
+# as text, and the reader takes it off again, so a file round-trips exactly. A text that itself
+# starts with apostrophes before such a character gets one more, so it reads back unchanged.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(cell: str) -> str:
+    """A cell as written: an apostrophe in front when a spreadsheet would run it as a formula."""
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_STARTS) else cell
+
+
+def unguard_cell(cell: str) -> str:
+    """A cell as read: the apostrophe `guard_cell` put in front taken off again."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
 
 
 def split_values(cell: str) -> list[str]:
@@ -164,10 +188,12 @@ class _Row:
 
 
 def parse(text: str) -> ParseResult:
-    """Read a CSV file (UTF-8, with or without BOM): one question per row, every problem."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    result = ParseResult()
+    """Read a CSV file (UTF-8, with or without BOM): one question per row, every problem.
+
+    Line ends of every style are read, also inside quoted cells, where they become "\\n".
+    """
+    text, controls = prepare(text)
+    result = ParseResult(problems=[FormatProblem(p.line, p.message) for p in controls])
     first = text.split("\n", 1)[0]
     # Spreadsheets set to a decimal comma save with ";": read that too.
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -176,7 +202,7 @@ def parse(text: str) -> ParseResult:
     while True:
         start = reader.line_num + 1
         try:
-            row = next(reader)
+            row = [unguard_cell(cell) for cell in next(reader)]
         except StopIteration:
             break
         except csv.Error as error:
@@ -201,6 +227,7 @@ def parse(text: str) -> ParseResult:
         _read_row(_Row(start, cells, result))
     if header is None and not result.problems:
         result.problems.append(FormatProblem(1, "the file is empty: it needs a header row"))
+    result.problems.sort(key=lambda found: found.line)
     return result
 
 
@@ -319,6 +346,16 @@ def _numeric(row: _Row, q: AuthoredQuestion) -> None:
     weights = row.weights(len(answers))
     feedback = row.per_answer("feedback", len(answers))
     for i, text in enumerate(answers):
+        if text == "*":
+            # Any other number (Moodle's "*"): only its feedback, worth nothing.
+            if weights[i]:
+                row.problem(
+                    "weights", "'*' (any other number) is worth nothing: leave its weight empty"
+                )
+            elif "*" in answers[:i]:
+                row.problem("answers", "'*' (any other number) can be given once")
+            q.other_feedback = feedback[i]
+            continue
         if match := _TOLERANCE.fullmatch(text):
             answer = NumericAnswer(value=float(match.group(1)), tolerance=float(match.group(2)))
         elif match := _RANGE.fullmatch(text):
@@ -372,6 +409,7 @@ def normalize(question: AuthoredQuestion) -> AuthoredQuestion:
         choice.feedback = optional(choice.feedback)
     for answer in q.numeric:
         answer.feedback = optional(answer.feedback)
+    q.other_feedback = optional(q.other_feedback) if q.type == "numeric" else None
     for pair in q.pairs:
         pair.left, pair.right = pair.left.strip(), pair.right.strip()
     return q
@@ -410,9 +448,12 @@ def _cells(q: AuthoredQuestion) -> dict[str, str]:
         cells["correct"] = "" if q.is_true is None else ("true" if q.is_true else "false")
         cells["feedback"] = _optional_list([q.true_feedback, q.false_feedback])
     elif q.type == "numeric":
-        cells["answers"] = join_values([numeric_spec(a) for a in q.numeric])
-        cells["weights"] = _weights([a.weight for a in q.numeric])
-        cells["feedback"] = _optional_list([a.feedback for a in q.numeric])
+        # Feedback for any other number is a last answer "*", worth nothing.
+        other = ["*"] if q.other_feedback else []
+        cells["answers"] = join_values([numeric_spec(a) for a in q.numeric] + other)
+        cells["weights"] = _weights([a.weight for a in q.numeric] + [None] * len(other))
+        feedback = [a.feedback for a in q.numeric] + [q.other_feedback] * len(other)
+        cells["feedback"] = _optional_list(feedback)
     elif q.type == "match":
         cells["answers"] = join_values([f"{p.left} -> {p.right}" for p in q.pairs])
     return cells
@@ -442,7 +483,7 @@ def _row_text(cells: list[dict[str, str]]) -> str:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in cells:
-        writer.writerow([row.get(column, "") for column in COLUMNS])
+        writer.writerow([guard_cell(row.get(column, "")) for column in COLUMNS])
     return out.getvalue()
 
 

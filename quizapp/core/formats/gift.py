@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from quizapp.core.authored import (
     TEXT_FORMATS,
@@ -23,6 +24,7 @@ from quizapp.core.authored import (
     NumericAnswer,
     ParseResult,
 )
+from quizapp.core.text_files import prepare
 
 ESSAY_REASON = "essays need a person to grade them; quizapp imports only questions it can grade"
 DESCRIPTION_REASON = "a description has no question to answer"
@@ -70,9 +72,41 @@ _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _TOLERANCE = re.compile(rf"({_NUMBER})\s*:\s*({_NUMBER})")
 _RANGE = re.compile(rf"({_NUMBER})\s*\.\.\s*({_NUMBER})")
 _SIMPLE = re.compile(_NUMBER)
-# Moodle's regexes for `// [id:...]` and `// [tag:...]`, with "\]" for a literal "]".
-_ID = re.compile(r"\[id:((?:\\.|[^\]\\\x00-\x1f\x7f])+)\]")
-_TAG = re.compile(r"\[tag:((?:\\.|[^\]\\\x00-\x1f\x7f])+)\]")
+
+
+def _comment_values(text: str, key: str) -> list[str]:
+    """Every `[key:value]` in a comment line, as Moodle's regular expression for them finds them.
+
+    A value is one or more characters up to the first "]" not escaped by a backslash ("\\]" is
+    kept as written); a control character or a backslash at the end stops it. The values are
+    found in one pass: Moodle's regular expression, tried from every "[id:" in turn, reads the
+    rest of the line again from each one, and a comment of many "[id:" took minutes.
+    """
+    opener = f"[{key}:"
+    values: list[str] = []
+    start = text.find(opener)
+    while start >= 0:
+        first = i = start + len(opener)
+        end = -1
+        while i < len(text):
+            char = text[i]
+            if char == "\\" and i + 1 < len(text) and text[i + 1] != "\n":
+                i += 2
+            elif char == "]":
+                end = i
+                break
+            elif char == "\\" or char < " " or char == "\x7f":
+                break
+            else:
+                i += 1
+        if end > first:
+            values.append(text[first:end])
+            start = text.find(opener, end + 1)
+        else:
+            # An opener between `start` and `i` reads the same characters from its own value
+            # on, so it stops at `i` too: the search goes on from there, never back.
+            start = text.find(opener, max(i, start + 1))
+    return values
 
 
 def _strip(text: str) -> str:
@@ -158,10 +192,10 @@ class _Reader:
     def comment(self, text: str) -> None:
         # As in the oracle, ids and tags in comments above a question belong to it, even with
         # blank lines in between; Moodle keeps only those in the question's own block.
-        found = _ID.search(text)
+        found = _comment_values(text, "id")
         if found:
-            self.pending_id = _strip(found.group(1).replace("\\]", "]")) or None
-        for tag in _TAG.findall(text):
+            self.pending_id = _strip(found[0].replace("\\]", "]")) or None
+        for tag in _comment_values(text, "tag"):
             tag = _strip(tag.replace("\\]", "]"))
             if tag:
                 self.pending_tags.append(tag)
@@ -412,14 +446,20 @@ class _Reader:
         fmt = q.text_format
         body = _strip(raw)
         if not body.startswith(("=", "~")):
-            spec, _, feedback = raw.partition("#")
-            if "#" in feedback:
-                self.one_feedback(block, start)
-            answer = self.number_spec(block, start, spec)
-            if answer is not None:
-                answer.feedback = _rich(feedback, fmt) or None
-                q.numeric.append(answer)
-            return
+            if "~" in raw:
+                # "{#8~#Count again.}": one number, then feedback for any other (how Moodle
+                # writes one); read as "{#=8 ~#Count again.}".
+                raw, start = "=" + raw, start - 1
+            else:
+                spec, _, feedback = raw.partition("#")
+                if "#" in feedback:
+                    self.one_feedback(block, start)
+                answer = self.number_spec(block, start, spec)
+                if answer is not None:
+                    answer.feedback = _rich(feedback, fmt) or None
+                    q.numeric.append(answer)
+                return
+        other_seen = False
         for marker, offset, text in self.entries(block, start, raw):
             weight, rest, ok = self.weight(block, offset, text)
             if not ok:
@@ -427,6 +467,21 @@ class _Reader:
             spec, _, feedback = rest.partition("#")
             if "#" in feedback:
                 self.one_feedback(block, offset)
+            if marker == "~" and _strip(spec) in ("", "*"):
+                # Moodle's "any other number" ('*'): its feedback, worth nothing.
+                if weight:
+                    self.problem(
+                        block.line(offset),
+                        "feedback for any other number ('~#…') is worth nothing: remove its weight",
+                    )
+                elif other_seen:
+                    self.problem(
+                        block.line(offset),
+                        "a numeric question takes one feedback for any other number ('~#…')",
+                    )
+                other_seen = True
+                q.other_feedback = _rich(feedback, fmt) or None
+                continue
             answer = self.number_spec(block, offset, spec)
             if answer is None:
                 continue
@@ -443,8 +498,10 @@ class _Reader:
             return NumericAnswer(low=float(match.group(1)), high=float(match.group(2)))
         if _SIMPLE.fullmatch(spec):
             return NumericAnswer(value=float(spec))
-        if not spec or spec == "*":
-            message = "a number is missing here ('*' for any other number is not supported)"
+        if spec == "*":
+            message = "any other number ('*') is worth nothing: write it '~#feedback'"
+        elif not spec:
+            message = "a number is missing here"
         else:
             message = (
                 f"'{spec}' is not a number: write 3.14, 3.14:0.01 (with a tolerance) "
@@ -455,12 +512,15 @@ class _Reader:
 
 
 def read(text: str) -> tuple[list[GiftItem], list[FormatProblem]]:
-    """Every `$CATEGORY:` and question in file order, with every problem found."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    """Every `$CATEGORY:` and question in file order, with every problem found.
+
+    Line ends of every style are read (see quizapp.core.text_files); problems are in line order.
+    """
+    text, controls = prepare(text)
     reader = _Reader()
+    reader.problems.extend(FormatProblem(p.line, p.message) for p in controls)
     block: list[tuple[int, str]] = []
-    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         # A blank line (spaces and tabs only) ends a question, in Moodle and in the oracle.
         if line.strip(" \t"):
             block.append((number, line))
@@ -469,7 +529,7 @@ def read(text: str) -> tuple[list[GiftItem], list[FormatProblem]]:
             block = []
     if block:
         reader.block(block)
-    return reader.items, reader.problems
+    return reader.items, sorted(reader.problems, key=lambda problem: problem.line)
 
 
 def parse(text: str) -> ParseResult:
@@ -540,12 +600,35 @@ def normalize(question: AuthoredQuestion) -> AuthoredQuestion:
     for choice in q.choices:
         choice.text = text(choice.text)
         choice.feedback = optional(choice.feedback)
+        _moodle_weight(q.type, choice)
     for answer in q.numeric:
         answer.feedback = optional(answer.feedback)
+        # "=" is full marks: a weight of 100 is written (and read back) as none.
+        answer.weight = None if answer.weight == 100 else answer.weight
+    q.other_feedback = optional(q.other_feedback) if q.type == "numeric" else None
     for pair in q.pairs:
         pair.left = text(pair.left)
         pair.right = _normal_text(pair.right, "plain")
     return q
+
+
+def _moodle_weight(kind: str, choice: Choice) -> None:
+    """A choice's mark and weight as GIFT writes them for Moodle, the same grade either way.
+
+    Moodle gives an '=' answer full marks whatever follows it ("=%50%x" is the text "%50%x"),
+    so only full marks are written '=': the right option of a single-answer question and
+    accepted short answers without a weight. Everything else is '~' with its weight as a
+    percentage ("~%50%"), and every option of a multiple-answer question is written so, which is
+    how Moodle tells one from a single-answer question (docs/import-formats.md).
+    """
+    if kind == "multi":
+        weight = choice.weight if choice.weight is not None else 100.0 if choice.correct else None
+        choice.correct, choice.weight = False, weight or None
+    elif kind == "mcq":
+        if choice.correct or not choice.weight:
+            choice.weight = None
+    elif kind == "short" and choice.weight == 100:
+        choice.weight = None
 
 
 def _escape(text: str) -> str:
@@ -573,6 +656,15 @@ def format_number(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
+
+
+def _percentage(weight: float) -> str:
+    """A weight as Moodle reads it between '%' signs: plain decimals, never "1e-05".
+
+    Moodle's weight pattern is digits, an optional point and digits; the shortest exact digits
+    of the float are written out in full, so the weight also reads back exactly.
+    """
+    return format(Decimal(format_number(weight)), "f")
 
 
 def numeric_spec(answer: NumericAnswer) -> str:
@@ -603,23 +695,25 @@ def _why_not(q: AuthoredQuestion) -> str | None:
     weights = [c.weight for c in q.choices] + [a.weight for a in q.numeric]
     if any(w is not None and not (math.isfinite(w) and -100 <= w <= 100) for w in weights):
         return "a weight is not a number from -100 to 100"
-    right = sum(1 for c in q.choices if c.correct)
+    right = [c for c in q.choices if c.correct]
     if q.type in ("mcq", "multi", "short") and not q.choices:
         return "it has no answers"
-    if q.type == "mcq" and right != 1:
+    if q.type == "mcq" and len(right) != 1:
         return (
             f"GIFT marks the one right option of a single-answer question with '='; "
-            f"this one has {right} options marked right"
+            f"this one has {len(right)} options marked right"
         )
-    if q.type == "multi" and right == 1:
+    if q.type == "mcq" and right[0].fraction() != 1:
         return (
-            "a multiple-answer question with exactly one option marked right reads back as "
-            "single-answer: give the right options weights (~%50%) instead"
+            "Moodle gives the right option of a single-answer question ('=') full marks, and "
+            f"this one is worth {format_number(right[0].fraction() * 100)}%"
         )
-    if q.type in ("mcq", "multi") and right == len(q.choices):
+    if q.type == "mcq" and len(right) == len(q.choices):
         return "every option is marked right, which GIFT reads as a short-answer question"
+    if q.other_feedback and q.type != "numeric":
+        return "only a numeric question has feedback for any other answer in GIFT"
     if q.type == "short":
-        if right != len(q.choices):
+        if len(right) != len(q.choices):
             return "GIFT short answers are all accepted ('='); this question has wrong ones"
         if any("->" in c.text for c in q.choices):
             return "an accepted answer contains '->', which GIFT reads as a matching pair"
@@ -654,8 +748,9 @@ def _answer_block(q: AuthoredQuestion) -> list[str]:
         return "#" + _lead(text, fmt) if text else ""
 
     if q.type in ("mcq", "multi", "short"):
+        # `normalize` has set marks and weights as Moodle reads them (see _moodle_weight).
         for c in q.choices:
-            weight = f"%{format_number(c.weight)}%" if c.weight is not None else ""
+            weight = f"%{_percentage(c.weight)}%" if c.weight is not None else ""
             mark = "=" if c.correct else "~"
             lines.append(f"    {mark}{weight}{_lead(c.text, fmt)}{feedback(c.feedback)}")
     elif q.type == "tf":
@@ -669,13 +764,17 @@ def _answer_block(q: AuthoredQuestion) -> list[str]:
         lines.append(text)
     elif q.type == "numeric":
         one = q.numeric[0]
-        if len(q.numeric) == 1 and one.weight is None and not one.feedback:
+        simple = one.weight is None and not one.feedback and not q.other_feedback
+        if len(q.numeric) == 1 and simple:
             lines.append("#" + numeric_spec(one))
         else:
             lines.append("#")
             for a in q.numeric:
-                weight = f"%{format_number(a.weight)}%" if a.weight is not None else ""
+                weight = f"%{_percentage(a.weight)}%" if a.weight is not None else ""
                 lines.append(f"    ={weight}{numeric_spec(a)}{feedback(a.feedback)}")
+            if q.other_feedback:
+                # Moodle's "any other number", last as Moodle writes it.
+                lines.append(f"    ~{feedback(q.other_feedback)}")
     elif q.type == "match":
         for p in q.pairs:
             left = _lead(p.left, fmt) if p.left else ""
