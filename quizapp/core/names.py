@@ -11,7 +11,7 @@ Each function works on words of a `normalise`d text (lower case, no accents, no 
   typed person's name; a key's form loses its title only when a full name is left
   ("Marshal Ion Antonescu" -> "ion antonescu", but "King Michael" does not become "michael":
   a given name alone is accepted only when `answer_forms` found it unique in the bank).
-* A monarch's territorial designation ("of Romania", "de Rumania") is dropped from a typed name.
+* A territorial designation ("of Romania", "de Rumania") is dropped from a typed name.
 * A leading preposition ("in Moscow", "al sur de Ucrania") and a river or city class word
   ("río Bug del Sur", "the city of Iași") are dropped from names of places and things.
 * Plurals read as singulars (`singular`: simplemma's lemma, kept only when it is the same word
@@ -109,11 +109,10 @@ def is_regnal(words: list[str]) -> bool:
 
 def person_readings(words: list[str]) -> set[tuple[str, ...]]:
     """The ways a typed person's name may be read: as typed, without titles, without the land."""
-    readings = {tuple(words)}
     untitled = strip_titles(words)
-    readings.add(tuple(untitled))
-    if has_monarch_title(words) or is_regnal(untitled):
-        readings.add(tuple(strip_territory(untitled)))
+    # Without the land the name only matches a short form the bank found unique, so dropping
+    # it from any typed name is safe.
+    readings = {tuple(words), tuple(untitled), tuple(strip_territory(untitled))}
     return {r for r in readings if r}
 
 

@@ -96,17 +96,24 @@ _SUPERSCRIPT_POWER = re.compile(r"10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}
 _NUMBER_PATTERN = r"""
     (?:(?<![\w.,])(?P<sign>[-+])|(?<![0-9.,]))       # a sign only where a number starts
     (?:
-        (?P<en>[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?)     # 1,234,567.5
-      | (?P<es>[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?)     # 1.234.567,5
-      | (?P<si>[1-9][0-9]{0,2}(?:\ [0-9]{3})+(?:[.,][0-9]+)?)  # 1 234 567,5
-      | (?P<plain>[0-9]+(?:[.,][0-9]+)?)                       # 1234567.5 / 1234567,5
-      | (?P<lead>\.[0-9]+)                                      # .5
+        (?:
+            (?P<en>[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?)     # 1,234,567.5
+          | (?P<es>[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?)     # 1.234.567,5
+          | (?P<si>[1-9][0-9]{0,2}(?:\ [0-9]{3})+(?:[.,][0-9]+)?)  # 1 234 567,5
+        )
+        (?!e[-+]?[0-9]|\ ?[x×*·]\ ?10\^)                          # a mantissa is not grouped
+      |
+        (?:
+            (?P<plain>[0-9]+(?:[.,][0-9]+)?)                       # 1234567.5 / 1234567,5
+          | (?P<lead>\.[0-9]+)                                      # .5
+        )
+        (?:e(?P<exp>[-+]?[0-9]{1,3})|\ ?[x×*·]\ ?10\^(?P<power>[-+]?[0-9]{1,3}))?
     )
-    (?:e(?P<exp>[-+]?[0-9]{1,3})|\ ?[x×*·]\ ?10\^(?P<power>[-+]?[0-9]{1,3}))?
-    (?![0-9]|[.,][0-9])                                         # not cut out of a longer figure
+    (?![0-9]|[.,][0-9])                                             # not cut out of a longer figure
 """
 NUMBER = re.compile(_NUMBER_PATTERN, re.VERBOSE)
 _TOKENS = re.compile(rf"(?P<number>{_NUMBER_PATTERN})|(?P<word>[^\W\d_]+)", re.VERBOSE)
+_LOOKS_GROUPED = re.compile(r"-?[1-9][0-9]{0,2}\.[0-9]{3}")
 # Canonical numbers are written out in full within this many orders of magnitude.
 _PLAIN_MAGNITUDE = 40
 
@@ -145,14 +152,17 @@ def read_number(match: re.Match[str]) -> Decimal:
 def canonical_number(value: Decimal) -> str:
     """One spelling per value: no grouping, a point for decimals, no trailing zeros, a sign.
 
-    Very large or small magnitudes are written as mantissa and exponent ("6.02e99"), which the
+    A figure that would read as a thousands grouping gets a trailing zero ("10.0010"). Very
+    large or small magnitudes are written as mantissa and exponent ("6.02e99"), which the
     reader reads back to the same value.
     """
     if value == 0:
         return "0"
     value = value.normalize()
     if abs(value.adjusted()) <= _PLAIN_MAGNITUDE:
-        return format(value, "f")
+        written = format(value, "f")
+        # "10.001" would read back as the grouped 10001: a fourth decimal keeps it a decimal.
+        return written + "0" if _LOOKS_GROUPED.fullmatch(written) else written
     mantissa = value.scaleb(-value.adjusted()).normalize()
     return f"{format(mantissa, 'f')}e{value.adjusted()}"
 
