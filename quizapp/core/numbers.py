@@ -19,6 +19,8 @@ starts a number (not after a letter, digit or decimal mark), so "1954-1956" stay
 
 The number pattern is linear: its branches begin with different characters or are separated
 by a literal mark, and no quantifier repeats a group that can match the same text another way.
+Grouped figures have at most six groups after the first (below 10^21): a start inside a long run
+of space-separated groups then looks ahead a bounded distance, so reading stays linear.
 """
 
 from __future__ import annotations
@@ -97,9 +99,9 @@ _NUMBER_PATTERN = r"""
     (?:(?<![\w.,])(?P<sign>[-+])|(?<![0-9.,]))       # a sign only where a number starts
     (?:
         (?:
-            (?P<en>[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?)     # 1,234,567.5
-          | (?P<es>[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?)     # 1.234.567,5
-          | (?P<si>[1-9][0-9]{0,2}(?:\ [0-9]{3})+(?:[.,][0-9]+)?)  # 1 234 567,5
+            (?P<en>[1-9][0-9]{0,2}(?:,[0-9]{3}){1,6}(?:\.[0-9]+)?)     # 1,234,567.5
+          | (?P<es>[1-9][0-9]{0,2}(?:\.[0-9]{3}){1,6}(?:,[0-9]+)?)     # 1.234.567,5
+          | (?P<si>[1-9][0-9]{0,2}(?:\ [0-9]{3}){1,6}(?:[.,][0-9]+)?)  # 1 234 567,5
         )
         (?!e[-+]?[0-9]|\ ?[x×*·]\ ?10\^)                          # a mantissa is not grouped
       |
