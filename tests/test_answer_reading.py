@@ -69,6 +69,14 @@ FACTS: dict[str, tuple[str, str, str, list[str], str, str]] = {
         "Romania signed an armistice in Moscow on 12 September 1944.",
         "In Moscow on September 12, Romania signed an armistice",
     ),
+    "liberation": (
+        "en",
+        "date",
+        "30 August",
+        [],
+        "The Red Army entered Bucharest on 30 August.",
+        "",
+    ),
     "coup-year": (
         "en",
         "year",
@@ -242,6 +250,8 @@ ROWS = [
     ("en", "date", "armistice", "on September 12th, 1944", True),
     ("en", "date", "armistice", "12 September 1939", False),
     ("en", "date", "armistice", "13 September", False),
+    ("en", "date", "liberation", "30 August", True),
+    ("en", "date", "liberation", "30 August 1944", False),  # the fact never states the year
     ("en", "year", "coup-year", "in 1940", True),
     ("en", "year", "coup-year", "September 1940", True),
     ("en", "year", "coup-year", "October 1940", False),
@@ -407,6 +417,32 @@ def test_generated_questions_of_the_founding_bank_carry_their_forms(pool, bank):
     assert pool.answer_forms.forms(facts["coup-1944-date-es"]).known_date == parse_date(
         "23 de agosto de 1944"
     )
+
+
+def _written_question(weights: dict[str, float]) -> Question:
+    return Question(
+        type="short",
+        language="en",
+        stem="?",
+        options=None,
+        key=max(weights, key=weights.__getitem__),
+        accepted=[t for t, w in weights.items() if w > 0],
+        fact_id="q:1",
+        source=None,
+        kind="term",
+        statement="",
+        origin="authored",
+        weights=weights,
+    )
+
+
+def test_hand_written_answers_are_read_fairly_but_never_towards_a_wrong_one():
+    capital = _written_question({"Bucharest": 1.0, "Budapest": 0.0})
+    assert check_answer(capital, "Bucarest").points == 1.0
+    assert check_answer(capital, "Budapest").points == 0.0
+    neighbours = _written_question({"Slovakia": 1.0, "Slovenia": 0.0})
+    assert check_answer(neighbours, "Slovakia").points == 1.0
+    assert check_answer(neighbours, "Slovania").points == 0.0  # as near Slovenia as Slovakia
 
 
 def test_checking_without_a_language_tries_both_lemmatisers():

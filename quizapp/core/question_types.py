@@ -252,6 +252,27 @@ def _matching_numeric(question: Question, given: str) -> dict[str, Any] | None:
     return best
 
 
+def _weight_of_typed(question: Question, given: str) -> float:
+    """The weight of a typed answer to a question with weighted answers (hand-written ones).
+
+    The same text (after `normalise`) takes its weight; otherwise the answer is read fairly
+    (plurals, prepositions, typos in long names) against each weighted text, and takes the best
+    weight only when every text it could be read as is weighted above zero, so a misspelling
+    is never given the credit of a right answer it is as near as a wrong one.
+    """
+    weights = question.weights or {}
+    folded = normalise(given)
+    exact = [w for text, w in weights.items() if normalise(text) == folded]
+    if exact:
+        return max(exact)
+    fair = [
+        w
+        for text, w in weights.items()
+        if answers_match(given, [text], question.kind, language=question.language)
+    ]
+    return max(fair) if fair and min(fair) > 0 else 0.0
+
+
 def check_typed(question: Question, given: Any) -> CheckResult:
     """A typed answer, compared as text, date or number by the fact's kind."""
     if not isinstance(given, str):
@@ -260,12 +281,7 @@ def check_typed(question: Question, given: Any) -> CheckResult:
         answer = _matching_numeric(question, given)
         return _weighted(given, answer["weight"] if answer else 0.0)
     if question.weights:
-        folded = normalise(given)
-        best = max(
-            (w for text, w in question.weights.items() if normalise(text) == folded),
-            default=0.0,
-        )
-        return _weighted(given, best)
+        return _weighted(given, _weight_of_typed(question, given))
     known = PartialDate(*question.known_date) if question.known_date else None
     right = answers_match(
         given,
