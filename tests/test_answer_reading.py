@@ -8,6 +8,7 @@ as an attempt stores it; property tests for number reading; and checks that the 
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 from decimal import Decimal
@@ -23,7 +24,7 @@ from quizapp.core.distractors import DistractorIndex
 from quizapp.core.numbers import canonical_number
 from quizapp.core.passages import Passage, Source
 from quizapp.core.question_types import TYPES, GenerationContext, Question, check_answer
-from quizapp.core.values import normalise, parse_date, parse_number
+from quizapp.core.values import PartialDate, normalise, parse_date, parse_number
 
 # id: (language, kind, answer, alternatives, statement, evidence)
 FACTS: dict[str, tuple[str, str, str, list[str], str, str]] = {
@@ -533,3 +534,28 @@ def test_distinct_signed_numbers_never_match(key, typed):
 def test_reading_never_crashes_on_any_text(typed):
     for kind in ("date", "year", "number", "person", "place", "term"):
         assert answers_match(typed, ["King Michael", "-40"], kind, language="en") in (True, False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Extra precision: a part the key leaves out is right only when it is the known one.
+
+dates = st.dates(min_value=datetime.date(1800, 1, 1), max_value=datetime.date(2050, 12, 31))
+
+
+@given(dates, st.integers(1, 28), st.sampled_from(["%d %B %Y", "%B %d, %Y", "%d/%m/%Y"]))
+def test_a_day_added_to_a_month_year_key_must_be_the_known_day(date, day, form):
+    key = date.strftime("%B %Y")
+    typed = date.replace(day=day).strftime(form)
+    known = PartialDate(date.year, date.month, date.day)
+    assert answers_match(typed, [key], "date", known_date=known) is (day == date.day)
+    assert not answers_match(typed, [key], "date")  # the day is not known at all
+
+
+@given(dates, st.integers(1800, 2050))
+def test_a_year_added_to_a_day_month_key_must_be_the_known_year(date, year):
+    key = date.strftime("%d %B")
+    assume(not (date.month == 2 and date.day == 29))
+    typed = f"{key} {year}"
+    known = PartialDate(date.year, date.month, date.day)
+    assert answers_match(typed, [key], "date", known_date=known) is (year == date.year)
+    assert answers_match(key, [key], "date", known_date=known)
