@@ -91,10 +91,13 @@ class AnswerForms:
 
 
 def pool_texts(value: Any) -> Iterator[str]:
-    """Every name in a pool value: a text, a `{text: ...}` entry, a list or a category map."""
+    """Every name in a pool value: a text, a `{text: ...}` entry or an object with `.text`, a
+    list, or a category map (both pool forms of the issue 8 bank format)."""
     if isinstance(value, str):
         if value.strip():
             yield value.strip()
+    elif isinstance(getattr(value, "text", None), str):
+        yield from pool_texts(value.text)
     elif isinstance(value, dict):
         if isinstance(value.get("text"), str):
             yield from pool_texts(value["text"])

@@ -77,7 +77,7 @@ class QuestionPool:
         if not self.facts.get(language) and not any(lang == language for lang, _ in self.authored):
             raise GenerationError(f"the bank has no facts in {language!r}")
         rng = random.Random(f"{seed}:{language}:{count}:{','.join(wanted)}")
-        context = GenerationContext(self.bank, self.distractors, rng, self.answer_forms)
+        context = GenerationContext(self.bank, self.distractors, rng, forms=self.answer_forms)
         plan = [wanted[i % len(wanted)] for i in range(count)]
         rng.shuffle(plan)
         used_facts: set[str] = set()
