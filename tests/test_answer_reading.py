@@ -17,7 +17,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from quizapp.core.answer_forms import AnswerFormIndex
+from quizapp.core.answer_forms import AnswerFormIndex, pool_texts
 from quizapp.core.bank import Bank, Evidence, Fact
 from quizapp.core.checking import answers_match
 from quizapp.core.distractors import DistractorIndex
@@ -559,3 +559,21 @@ def test_a_year_added_to_a_day_month_key_must_be_the_known_year(date, year):
     known = PartialDate(date.year, date.month, date.day)
     assert answers_match(typed, [key], "date", known_date=known) is (year == date.year)
     assert answers_match(key, [key], "date", known_date=known)
+
+
+def test_no_other_name_of_the_founding_bank_is_read_as_a_key(pool, bank):
+    """Across the founding bank, no fact's question accepts another fact's answer or pool name
+    of its kind (titles, surnames, plurals, phrases and typos never reach a different thing)."""
+    context = GenerationContext(bank, pool.distractors, random.Random(1), forms=pool.answer_forms)
+    for fact in bank.facts:
+        if fact.kind not in ("person", "place", "organisation", "event", "term"):
+            continue
+        question = TYPES["short"].build([fact], context)
+        own = {normalise(form) for form in fact.accepted}
+        others = set(pool_texts(bank.pools.get(fact.language, {}).get(fact.kind, [])))
+        for other in bank.facts:
+            forms = {normalise(form) for form in other.accepted}
+            if (other.language, other.kind) == (fact.language, fact.kind) and not forms & own:
+                others |= set(other.accepted)
+        for name in others - {form for form in others if normalise(form) in own}:
+            assert not check_answer(question, name).correct, (fact.id, name)
