@@ -34,7 +34,6 @@ from rapidfuzz.distance import OSA
 
 from quizapp.core.bank import Bank, Fact
 from quizapp.core.names import (
-    MONARCH_TITLES,
     NAME_KINDS,
     PREPOSITIONS,
     ROMAN_NUMERALS,
@@ -349,4 +348,4 @@ def known_date(fact: Fact) -> PartialDate | None:
     return PartialDate(known["year"], known["month"], known["day"])
 
 
-__all__ = ["MONARCH_TITLES", "AnswerFormIndex", "AnswerForms", "known_date", "pool_texts"]
+__all__ = ["AnswerFormIndex", "AnswerForms", "known_date", "pool_texts"]

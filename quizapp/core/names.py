@@ -150,7 +150,7 @@ def singular(word: str, language: str | None = None) -> str:
     return word
 
 
-def _strip_prefix(words: tuple[str, ...], prefixes: tuple[tuple[str, ...], ...]) -> tuple:
+def _strip_prefix(words: tuple[str, ...], prefixes: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
     for prefix in prefixes:
         if len(words) > len(prefix) and words[: len(prefix)] == prefix:
             return words[len(prefix) :]
@@ -227,19 +227,9 @@ def typo_distance(given: tuple[str, ...], form: tuple[str, ...]) -> int | None:
     return total
 
 
-def name_distance(a: str, b: str, cutoff: int | None = None) -> int:
-    """Edits (OSA) between two normalised names; above `cutoff` it returns cutoff + 1."""
-    return OSA.distance(a, b, score_cutoff=cutoff)
-
-
 def typo_budget(text: str) -> int:
     """The most edits a typo may make in this normalised name (0 for short names)."""
     return _allowed(len(text.replace(" ", "")), TYPO_NAME_LENGTHS)
-
-
-def words_of(text: str) -> list[str]:
-    """The words of an already normalised text."""
-    return text.split()
 
 
 _SEGMENT = re.compile(r"[,;:()\[\]«»\"“”.!?]")
