@@ -11,6 +11,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from quizapp.core.answer_forms import AnswerFormIndex
 from quizapp.core.authored import as_question
 from quizapp.core.bank import Bank, BankQuestion, Fact
 from quizapp.core.distractors import DistractorIndex
@@ -40,6 +41,7 @@ class QuestionPool:
     def __init__(self, bank: Bank):
         self.bank = bank
         self.distractors = DistractorIndex(bank.facts, bank.pools)
+        self.answer_forms = AnswerFormIndex(bank)
         self.facts: dict[str, list[Fact]] = defaultdict(list)
         self.eligible: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self.authored: dict[tuple[str, str], list[BankQuestion]] = defaultdict(list)
@@ -75,7 +77,7 @@ class QuestionPool:
         if not self.facts.get(language) and not any(lang == language for lang, _ in self.authored):
             raise GenerationError(f"the bank has no facts in {language!r}")
         rng = random.Random(f"{seed}:{language}:{count}:{','.join(wanted)}")
-        context = GenerationContext(self.bank, self.distractors, rng)
+        context = GenerationContext(self.bank, self.distractors, rng, forms=self.answer_forms)
         plan = [wanted[i % len(wanted)] for i in range(count)]
         rng.shuffle(plan)
         used_facts: set[str] = set()

@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from quizapp.core.answer_forms import AnswerFormIndex
 from quizapp.core.bank import NUMERIC_KINDS, Bank, Fact
 from quizapp.core.checking import CheckResult, answers_match, normalised_answer
 from quizapp.core.distractors import DistractorIndex
 from quizapp.core.passages import sentence_span
 from quizapp.core.short_answers import short_answer_accepts
-from quizapp.core.values import normalise, parse_date, parse_number
+from quizapp.core.values import PartialDate, normalise, parse_date, parse_number
 
 BLANK = "_____"
 MIN_GROUP, MAX_GROUP = 3, 5
@@ -81,6 +82,12 @@ class Question:
     general_feedback: str | None = None
     numeric_answers: list[dict[str, Any]] | None = None
     text_format: str = "plain"
+    # Bank knowledge frozen for fair reading of typed answers (see core.answer_forms): forms
+    # accepted only through the bank (unique surnames, evidence phrases), other names a typo
+    # must not be closer to, and the fact's date as precisely as the fact states it.
+    derived_forms: list[str] = field(default_factory=list)
+    rival_names: list[str] = field(default_factory=list)
+    known_date: list[int | None] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-ready dict of the question."""
@@ -124,11 +131,17 @@ class Question:
 
 @dataclass
 class GenerationContext:
-    """What generators share: the bank, its distractor index and the seeded random source."""
+    """What generators share: the bank, its distractor and answer-form indexes, the seeded
+    random source."""
 
     bank: Bank
     distractors: DistractorIndex
     rng: random.Random
+    forms: AnswerFormIndex | None = None
+
+    def __post_init__(self) -> None:
+        if self.forms is None:
+            self.forms = AnswerFormIndex(self.bank)
 
     def source_ref(self, fact: Fact) -> SourceRef:
         """The source link of a fact, with the passage text as it is now."""
@@ -177,6 +190,8 @@ class GenerationContext:
             "tolerance": fact.tolerance,
             "note": fact.note,
         }
+        assert self.forms is not None
+        values.update(self.forms.forms(fact).as_fields())
         values.update(fields)
         return Question(**values)
 
@@ -246,6 +261,27 @@ def _matching_numeric(question: Question, given: str) -> dict[str, Any] | None:
     return best
 
 
+def _weight_of_typed(question: Question, given: str) -> float:
+    """The weight of a typed answer to a question with weighted answers (hand-written ones).
+
+    The same text (after `normalise`) takes its weight; otherwise the answer is read fairly
+    (plurals, prepositions, typos in long names) against each weighted text, and takes the best
+    weight only when every text it could be read as is weighted above zero, so a misspelling
+    is never given the credit of a right answer it is as near as a wrong one.
+    """
+    weights = question.weights or {}
+    # Accepted answers may hold Moodle's wildcards ("colo*r"): see core/short_answers.py.
+    exact = [w for text, w in weights.items() if short_answer_accepts(text, given)]
+    if exact:
+        return max(exact)
+    fair = [
+        w
+        for text, w in weights.items()
+        if answers_match(given, [text], question.kind, language=question.language)
+    ]
+    return max(fair) if fair and min(fair) > 0 else 0.0
+
+
 def check_typed(question: Question, given: Any) -> CheckResult:
     """A typed answer, compared as text, date or number by the fact's kind."""
     if not isinstance(given, str):
@@ -254,15 +290,19 @@ def check_typed(question: Question, given: Any) -> CheckResult:
         answer = _matching_numeric(question, given)
         return _weighted(given, answer["weight"] if answer else 0.0)
     if question.weights:
-        # Accepted answers may hold Moodle's wildcards ("colo*r"): see core/short_answers.py.
-        best = max(
-            (w for text, w in question.weights.items() if short_answer_accepts(text, given)),
-            default=0.0,
-        )
-        return _weighted(given, best)
-    return _result(
-        answers_match(given, question.accepted, question.kind, question.tolerance), given
+        return _weighted(given, _weight_of_typed(question, given))
+    known = PartialDate(*question.known_date) if question.known_date else None
+    right = answers_match(
+        given,
+        question.accepted,
+        question.kind,
+        question.tolerance,
+        language=question.language,
+        derived=question.derived_forms,
+        rivals=question.rival_names,
+        known_date=known,
     )
+    return _result(right, given)
 
 
 def check_order(question: Question, given: Any) -> CheckResult:

@@ -1,15 +1,63 @@
-"""Reading answers as values: normalised text, numbers and dates in English and Spanish.
+"""Reading answers as values: normalised text and dates in English and Spanish.
 
 Everything that compares or rewrites an answer goes through here, so that the bank validator,
-the distractor maker and the answer checker agree on what "the same value" means.
+the distractor maker and the answer checker agree on what "the same value" means. Character
+folding lives in `characters`, number reading and writing in `numbers`; both are re-exported.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+
+from quizapp.core.characters import (
+    fold_with_positions,
+    prepare,
+    remove_format_characters,
+    strip_accents,
+)
+from quizapp.core.numbers import (
+    NUMBER,
+    NUMBER_WORDS,
+    SCALE_WORDS,
+    Quantity,
+    canonical_number,
+    canonical_numbers,
+    find_quantities,
+    format_like,
+    number_view,
+    parse_decimal,
+    parse_number,
+    parse_quantity,
+    read_number,
+)
+
+# Names other modules import from here (numbers and characters moved to their own modules).
+__all__ = [
+    "ARTICLES",
+    "MONTHS",
+    "MONTH_NAMES",
+    "NUMBER_WORDS",
+    "SCALE_WORDS",
+    "DateMention",
+    "PartialDate",
+    "Quantity",
+    "canonical_numbers",
+    "contains_phrase",
+    "find_dates",
+    "find_quantities",
+    "format_date_like",
+    "format_like",
+    "month_language",
+    "normalise",
+    "parse_date",
+    "parse_decimal",
+    "parse_number",
+    "parse_quantity",
+    "prepare",
+    "remove_format_characters",
+    "strip_accents",
+]
 
 ARTICLES = frozenset(
     {"the", "a", "an", "el", "la", "los", "las", "un", "una", "unos", "unas", "lo"}
@@ -74,99 +122,56 @@ MONTH_NAMES: dict[str, list[str]] = {
     for language, months in MONTHS.items()
 }
 
-NUMBER_WORDS: dict[str, int] = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "cero": 0,
-    "uno": 1,
-    "una": 1,
-    "dos": 2,
-    "tres": 3,
-    "cuatro": 4,
-    "cinco": 5,
-    "seis": 6,
-    "siete": 7,
-    "ocho": 8,
-    "nueve": 9,
-    "diez": 10,
-    "once": 11,
-    "doce": 12,
-    "trece": 13,
-    "catorce": 14,
-    "quince": 15,
-    "dieciseis": 16,
-    "diecisiete": 17,
-    "dieciocho": 18,
-    "diecinueve": 19,
-    "veinte": 20,
-}
-SCALE_WORDS: dict[str, int] = {
-    "thousand": 10**3,
-    "mil": 10**3,
-    "million": 10**6,
-    "millions": 10**6,
-    "millon": 10**6,
-    "millones": 10**6,
-    "billion": 10**9,
-    "billions": 10**9,
-}
-
-_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2011": "-"})
-# Letters that carry no combining mark to strip but still read as plain Latin letters.
-_PLAIN_LETTERS = str.maketrans(
-    {"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss"}
-    | {"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH"}
+# Ordinal suffixes after a figure carry no meaning once the number is read: 23rd, 1st, 1ro, 1er.
+_ORDINAL_SUFFIX = re.compile(r"(?<![0-9])([0-9]{1,4})(?:st|nd|rd|th|ro|er)\b")
+# Initialisms with dots read as one word: U.S.S.R. -> ussr, E.E.U.U. -> eeuu. Letters and dots
+# alternate, so the pattern cannot match the same text two ways.
+_INITIALISM = re.compile(
+    r"(?<![\w.])(?:[^\W\d_]\.){2,}(?!\w)|(?<![\w.])(?:[^\W\d_]\.)+[^\W\d_](?![\w.])"
 )
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
-# Digit groups of exactly three after a separator are thousands: 13,266 / 13.266 / 13 266.
-_GROUPED = re.compile(r"(?<![\d.,])(\d{1,3})((?:[.,\u00a0\u202f ]\d{3})+)(?![\d]|[.,]\d)")
-_DECIMAL = re.compile(r"(?<![\d.,])(\d+)[.,](\d+)(?![\d.,]*\d)")
+# A figure, a space and three more digits: two numbers that would read as one grouped number.
+_SPLIT_GROUP = re.compile(r"(?<![0-9.])[0-9]{1,3} [0-9]{3}(?![0-9])")
 
 
-def strip_accents(text: str) -> str:
-    """Remove diacritics: Iași -> Iasi, Pătrăşcanu -> Patrascanu."""
-    decomposed = unicodedata.normalize("NFKD", text).translate(_PLAIN_LETTERS)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+def _join_initialism(match: re.Match[str]) -> str:
+    return match.group().replace(".", "")
 
 
-def canonical_numbers(text: str) -> str:
-    """Rewrite grouped and decimal numbers in one form: 13.266 and 13 266 -> 13266, 2,5 -> 2.5."""
-    text = _GROUPED.sub(lambda m: m.group(1) + re.sub(r"\D", "", m.group(2)), text)
-    return _DECIMAL.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
+def _fold_words(text: str) -> str:
+    """Punctuation and symbols become spaces; letters and digits stay."""
+    return "".join(c if c.isalnum() else " " for c in text)
+
+
+def _normalise_once(text: str) -> str:
+    view = number_view(text)
+    view = _ORDINAL_SUFFIX.sub(r"\1", view)
+    view = _INITIALISM.sub(_join_initialism, view)
+    pieces: list[str] = []
+    last = 0
+    for match in NUMBER.finditer(view):
+        pieces.append(_fold_words(view[last : match.start()]))
+        pieces.append(" " + canonical_number(read_number(match)) + " ")
+        last = match.end()
+    pieces.append(_fold_words(view[last:]))
+    words = [w for w in "".join(pieces).split() if w not in ARTICLES]
+    return " ".join(words)
 
 
 def normalise(text: str) -> str:
-    """Fold an answer for comparison: case, accents, punctuation, spacing, articles, numbers."""
-    text = strip_accents(str(text)).casefold().translate(_DASHES)
-    text = canonical_numbers(text)
-    # Ordinal suffixes (23rd, 1º) carry no meaning once the number is read.
-    text = re.sub(r"(\d)(?:st|nd|rd|th|º|ª|°)\b", r"\1", text)
-    # Punctuation becomes a space, except a decimal point between digits.
-    text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
-    text = "".join(
-        c if c.isalnum() or c in " ." else " " for c in text if unicodedata.category(c)[0] != "M"
-    )
-    words = [w for w in _SPACES.split(text) if w and w not in ARTICLES]
-    return " ".join(words)
+    """Fold an answer for comparison: case, accents, punctuation, spacing, articles, numbers.
+
+    Format characters go first and ordinal indicators are read before accents are stripped
+    (see `characters`); initialisms lose their dots; every number is written in its canonical
+    form with its sign ("-40", "0.5", "1234.5"). The result reads back to itself: two separate
+    numbers left side by side ("12, 345" -> "12 345") are read once more as the grouped number
+    they now look like, so `normalise(normalise(x)) == normalise(x)`.
+    """
+    folded = _normalise_once(text)
+    for _ in range(4):
+        if not _SPLIT_GROUP.search(folded):
+            break
+        folded = _normalise_once(folded)
+    return folded
 
 
 def contains_phrase(haystack: str, needle: str) -> bool:
@@ -174,86 +179,7 @@ def contains_phrase(haystack: str, needle: str) -> bool:
     hay, need = normalise(haystack), normalise(needle)
     if not need:
         return False
-    return re.search(r"(?<![\w.])" + re.escape(need) + r"(?![\w]|\.\d)", hay) is not None
-
-
-# ---------------------------------------------------------------------------------------------
-# Numbers
-
-_NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?")
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A number read from text: its full value, and the figure as written before any scale word."""
-
-    value: Decimal
-    figure: Decimal
-    scaled: bool
-
-
-def parse_quantity(text: str) -> Quantity | None:
-    """Read the one number in an answer ("13.266", "US$300 million", "fifteen"), or None."""
-    found = find_quantities(text)
-    if len(found) != 1:
-        return None
-    return found[0][2]
-
-
-def parse_number(text: str) -> Decimal | None:
-    """The value of the one number in an answer, or None when there is none or several."""
-    quantity = parse_quantity(text)
-    return quantity.value if quantity else None
-
-
-def find_quantities(text: str) -> list[tuple[int, int, Quantity]]:
-    """Every number in a normalised copy of the text, with its span there and its value."""
-    folded = normalise(text)
-    found: list[tuple[int, int, Quantity]] = []
-    for match in re.finditer(r"[a-z]+|\d+(?:\.\d+)?", folded):
-        token = match.group()
-        if token in NUMBER_WORDS:
-            figure = Decimal(NUMBER_WORDS[token])
-        elif token[0].isdigit():
-            figure = Decimal(token)
-        elif token in SCALE_WORDS and found and found[-1][1] == match.start() - 1:
-            start, _, previous = found.pop()
-            scale = SCALE_WORDS[token]
-            found.append(
-                (start, match.end(), Quantity(previous.figure * scale, previous.figure, True))
-            )
-            continue
-        else:
-            continue
-        found.append((match.start(), match.end(), Quantity(figure, figure, False)))
-    return found
-
-
-def format_like(template: str, value: Decimal) -> str:
-    """Write a number in the form of the template's number: separators, decimals, words around."""
-    match = re.search(r"\d[\d.,\u00a0\u202f ]*\d|\d", template)
-    if match is None:
-        return str(value)
-    figure = match.group()
-    thousands = ""
-    decimal_mark = "."
-    groups = re.findall(r"[.,\u00a0\u202f ](?=\d{3}(?!\d))", figure)
-    if groups:
-        thousands = groups[0]
-        decimal_mark = "," if thousands == "." else "."
-    elif re.fullmatch(r"\d+,\d{1,2}", figure):
-        decimal_mark = ","
-    decimals = 0
-    tail = re.search(r"[.,](\d{1,2})$", figure)
-    if tail and not (groups and tail.group(0)[0] == thousands):
-        decimals = len(tail.group(1))
-    number = f"{value:,.{decimals}f}"
-    integer, _, fraction = number.partition(".")
-    integer = integer.replace(",", thousands)
-    if not groups and len(integer.replace(thousands, "")) <= 4 and thousands == "":
-        integer = integer.replace(",", "")
-    written = integer + (decimal_mark + fraction if fraction else "")
-    return template[: match.start()] + written + template[match.end() :]
+    return re.search(r"(?<![\w.-])" + re.escape(need) + r"(?![\w]|\.\d)", hay) is not None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,22 +218,29 @@ def _days_in(month: int, year: int | None) -> int:
 
 
 _MONTH_ALT = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
-_ORD = r"(?:st|nd|rd|th|º|ª|°)?"
+_ORD = r"(?:st|nd|rd|th|ro|er|\.?[ºª]|°)?"
 _DAY = rf"(?P<day>[0-3]?\d){_ORD}"
 _YEAR = r"(?P<year>1\d{3}|20\d{2})"
 _MONTH = rf"(?P<month>{_MONTH_ALT})\.?"
+# Each pattern is linear: the optional pieces start with different literals ("de", "of", ",").
 _DATE_PATTERNS = [
     re.compile(rf"\b{_DAY}\s*(?:de\s+|of\s+)?{_MONTH}(?:,?\s*(?:de\s+|del\s+|of\s+)?{_YEAR})?\b"),
     re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s*(?:de\s+|of\s+)?{_YEAR})?\b"),
     re.compile(rf"\b{_MONTH},?\s+(?:de\s+|del\s+|of\s+)?{_YEAR}\b"),
     re.compile(r"\b(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>1\d{3}|20\d{2})\b"),
     re.compile(r"\b(?P<year>1\d{3}|20\d{2})-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)\b"),
+    # A month and year in figures: 04/1944, 4.1944 (after the full dates, which take precedence).
+    re.compile(r"\b(?P<month>0?[1-9]|1[0-2])[/.-](?P<year>1\d{3}|20\d{2})\b"),
 ]
+# Words that may stand before a date answer without changing it: "in April 1944", "el 23 de...".
+DATE_LEAD_WORDS = frozenset(
+    {"on", "in", "at", "of", "by", "during", "the", "el", "en", "de", "del", "a", "al", "durante"}
+)
 
 
 @dataclass(frozen=True)
 class DateMention:
-    """A date found in text, with the spans of its parts in that (case-folded) text."""
+    """A date found in text, with the spans of its parts in that text."""
 
     date: PartialDate
     start: int
@@ -315,17 +248,17 @@ class DateMention:
     parts: dict[str, tuple[int, int]]
 
 
-def _fold_keep_length(text: str) -> str:
-    """Case-fold and strip accents letter by letter, so spans still index the original text."""
-    return "".join(
-        (strip_accents(c).casefold() or c)[:1] if len(strip_accents(c).casefold()) else c
-        for c in text
-    )
-
-
 def find_dates(text: str) -> list[DateMention]:
-    """Every date mentioned in the text (English or Spanish, words or figures), left to right."""
-    folded = _fold_keep_length(text)
+    """Every date mentioned in the text (English or Spanish, words or figures), left to right.
+
+    Spans index `text` itself: the text is folded letter by letter (case, accents, format
+    characters out) and every span found in the fold is mapped back to the original letters.
+    """
+    folded, positions = fold_with_positions(text)
+
+    def original(span: tuple[int, int]) -> tuple[int, int]:
+        return positions[span[0]], positions[span[1] - 1] + 1
+
     taken: list[tuple[int, int]] = []
     mentions: list[DateMention] = []
     for pattern in _DATE_PATTERNS:
@@ -344,16 +277,25 @@ def find_dates(text: str) -> list[DateMention]:
             )
             if not date.is_valid():
                 continue
-            parts = {name: match.span(name) for name, value in groups.items() if value}
-            mentions.append(DateMention(date, match.start(), match.end(), parts))
+            parts = {name: original(match.span(name)) for name, value in groups.items() if value}
+            start, end = original(match.span())
+            mentions.append(DateMention(date, start, end, parts))
             taken.append(match.span())
     return sorted(mentions, key=lambda m: m.start)
 
 
 def parse_date(text: str) -> PartialDate | None:
-    """Read an answer that is a date and nothing else ("23 August 1944", "23/08/1944")."""
-    stripped = text.strip().strip(".,;")
-    stripped = re.sub(r"^(?:on|el|the)\s+", "", stripped, flags=re.IGNORECASE)
+    """Read an answer that is a date and nothing else ("23 August 1944", "in April 1944").
+
+    Up to three leading prepositions or articles (`DATE_LEAD_WORDS`) are ignored; anything else
+    left beside the date means the answer is not only a date.
+    """
+    stripped = prepare(text).strip().strip(".,;")
+    for _ in range(3):
+        first, _, rest = stripped.partition(" ")
+        if not rest or strip_accents(first).casefold() not in DATE_LEAD_WORDS:
+            break
+        stripped = rest.strip()
     for mention in find_dates(stripped):
         rest = (stripped[: mention.start] + stripped[mention.end :]).strip(" ,.")
         if not rest:
@@ -426,11 +368,3 @@ def _match_case(word: str, model: str) -> str:
     if model[:1].isupper():
         return word[:1].upper() + word[1:]
     return word
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    """A plain decimal from a form field, or None."""
-    try:
-        return Decimal(text)
-    except (InvalidOperation, ValueError):
-        return None
