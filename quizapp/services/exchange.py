@@ -2,7 +2,8 @@
 
 An import is read and checked first and kept as a pending import for the teacher's preview;
 confirming it stores everything in one transaction or nothing. Questions already in the bank
-(same content) are skipped, so importing the same file twice adds nothing.
+(same content) are skipped, so importing the same file twice adds nothing. Importing needs the
+right to edit the bank (checked again when confirming); exporting, the right to see it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from quizapp.core import bank as core
 from quizapp.core.authored import AuthoredQuestion as Authored
 from quizapp.extensions import db
 from quizapp.models import AuthoredQuestion, Bank, PendingImport, Source, User
+from quizapp.services import permissions
 from quizapp.services.authoring import AuthoringError, save_question, touch
 from quizapp.services.banks import core_bank, store_bank
 
@@ -134,18 +136,12 @@ def load_files(files: dict[str, str], slug: str) -> core.Bank:
 def prepare_import(
     bank: Bank, user: User, file_format: str, filename: str, data: bytes, language: str
 ) -> Preview:
-    """Read an upload and keep it as a pending import; the preview says what it would do."""
+    """Read an upload and keep it as a pending import; the preview says what it would do.
+
+    Site banks (from questions/) refuse every import: their files are their only editor.
+    """
+    permissions.require_edit(user, bank)
     token = secrets.token_hex(16)
-    if file_format == "zip" and bank.managed_in == "folder":
-        raise ImportError_(
-            [
-                _(
-                    "This bank is kept in the folder questions/%(slug)s; import the .zip into "
-                    "a new bank instead.",
-                    slug=bank.slug,
-                )
-            ]
-        )
     if file_format == "zip":
         files = read_zip(data)
         loaded = load_files(files, bank.slug)
@@ -199,10 +195,13 @@ def _fingerprints(bank: Bank) -> set[str]:
     )
 
 
-def pending_for(user: User, token: str) -> PendingImport | None:
-    """A pending import of this user."""
+def pending_for(user: User, token: str) -> PendingImport:
+    """A pending import of this user, into a bank the user may still edit (else NotFound)."""
     pending = db.session.get(PendingImport, token)
-    return pending if pending is not None and pending.user_id == user.id else None
+    if pending is None or pending.user_id != user.id:
+        raise permissions.NotFound(token)
+    permissions.require_edit(user, db.session.get(Bank, pending.bank_id))
+    return pending
 
 
 def preview_pending(pending: PendingImport) -> Preview:
@@ -227,10 +226,13 @@ def preview_pending(pending: PendingImport) -> Preview:
     return preview
 
 
-def commit_import(pending: PendingImport) -> dict[str, int]:
-    """Store a pending import, all of it or nothing (the caller commits)."""
+def commit_import(user: User, pending: PendingImport) -> dict[str, int]:
+    """Store a pending import of `user`, all of it or nothing (the caller commits)."""
+    if pending.user_id != user.id:
+        raise permissions.NotFound(pending.id)
     bank = db.session.get(Bank, pending.bank_id)
     assert bank is not None
+    permissions.require_edit(user, bank)
     if pending.file_format == "zip":
         loaded = load_files(pending.payload["files"], bank.slug)
         _rename_clashing_sources(loaded, bank)
@@ -248,7 +250,7 @@ def commit_import(pending: PendingImport) -> dict[str, int]:
             duplicates += 1
             continue
         try:
-            save_question(bank, question, None, origin="import")
+            save_question(user, bank, question, None, origin="import")
         except AuthoringError as error:
             raise ImportError_(error.problems) from None
         have.add(question.fingerprint())
@@ -294,11 +296,14 @@ def import_file(
     preview = prepare_import(bank, user, file_format, path.name, path.read_bytes(), language)
     pending = db.session.get(PendingImport, preview.token)
     assert pending is not None
-    return preview, commit_import(pending)
+    return preview, commit_import(user, pending)
 
 
-def export_questions(bank: Bank, file_format: str) -> tuple[str, list[tuple[Authored, str]]]:
+def export_questions(
+    user: User, bank: Bank, file_format: str
+) -> tuple[str, list[tuple[Authored, str]]]:
     """The bank's hand-written and imported questions as GIFT or Aiken (or CSV) text."""
+    permissions.require_view(user, bank)
     rows = db.session.scalars(
         db.select(AuthoredQuestion)
         .where(AuthoredQuestion.bank_id == bank.id, AuthoredQuestion.retired.is_(False))
@@ -308,8 +313,9 @@ def export_questions(bank: Bank, file_format: str) -> tuple[str, list[tuple[Auth
     return _formats()[file_format].write(questions)
 
 
-def export_zip(bank: Bank) -> bytes:
+def export_zip(user: User, bank: Bank) -> bytes:
     """The whole bank as a bank folder in a .zip (sources, facts, pools, questions)."""
+    permissions.require_view(user, bank)
     loaded = core_bank(bank)
     # Ids in the file are positions, not database ids, so an export of a re-import is equal.
     for number, item in enumerate(loaded.questions, start=1):
