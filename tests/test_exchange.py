@@ -197,10 +197,8 @@ def test_the_command_line_imports_with_a_dry_run_and_exports(app, teacher_client
     assert exported.exit_code == 0 and "King Michael" in out.read_text(encoding="utf-8")
     broken = tmp_path / "broken.gift"
     broken.write_text(BROKEN_GIFT, encoding="utf-8")
-    failed = runner.invoke(
-        args=["bank", "import", str(broken), "--format", "gift", "--into", "lesson"]
-        + ["--as", "profesora"]
-    )
+    args = ["bank", "import", str(broken), "--format", "gift", "--into", "lesson"]
+    failed = runner.invoke(args=[*args, "--as", "profesora"])
     assert failed.exit_code == 1 and "line 1" in failed.output
 
 

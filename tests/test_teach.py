@@ -426,10 +426,10 @@ def test_a_bank_with_attempts_is_archived_not_deleted(app, teacher_client, stude
     _create_bank(teacher_client)
     slug = _add_source(teacher_client)
     assert _add_fact(teacher_client, app, slug).status_code == 302
-    _question = _question_data("tf", stem="The coup was in 1944.", is_true="true")
     for number in range(5):
-        data = dict(_question, stem=f"Statement number {number} is true.")
-        assert teacher_client.post("/teach/banks/lesson/questions/new", data=data).status_code == 302
+        data = _question_data("tf", stem=f"Statement number {number} is true.", is_true="true")
+        response = teacher_client.post("/teach/banks/lesson/questions/new", data=data)
+        assert response.status_code == 302
     teacher_client.post("/teach/banks/lesson/publish")
     with app.app_context():
         bank_id = db.session.scalar(db.select(Bank.id).where(Bank.slug == "lesson"))
