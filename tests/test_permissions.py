@@ -481,6 +481,12 @@ def test_a_password_reset_is_shown_once_and_must_be_changed(app, people):
     assert learner.post("/login", data={"name": "ana", "password": PASSWORD}).status_code == 400
     response = learner.post("/login", data={"name": "ana", "password": password.group(1)})
     assert response.status_code == 302 and response.headers["Location"].endswith("/password")
+    # Nothing else opens until the new password is chosen.
+    for url in ("/", "/history", "/sources"):
+        assert learner.get(url).headers["Location"].endswith("/password"), url
+    new = {"password": "my own password", "confirm": "my own password"}
+    assert learner.post("/password", data=new).status_code == 302
+    assert learner.get("/history").status_code == 200
 
 
 def test_the_command_line_sets_roles_and_resets_passwords(app, people):
