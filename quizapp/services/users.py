@@ -104,8 +104,8 @@ def set_role(actor: Actor, user: User, role: str) -> None:
     """Give a user another role (the caller commits).
 
     Refused when it would leave the site without an admin, so the last admin cannot demote
-    themself (AccountError). Takes the write lock first, so that two admins demoting each other
-    at once cannot both pass the count.
+    themself (AccountError). The admins are counted under a write lock, so that two admins
+    demoting each other at once cannot both pass the count.
     """
     require_admin(actor)
     if role not in ROLES:
@@ -115,10 +115,12 @@ def set_role(actor: Actor, user: User, role: str) -> None:
     begin_write()
     db.session.refresh(user)
     if user.role == "admin" and role != "admin":
-        admins = db.session.scalar(
-            db.select(db.func.count(User.id)).where(User.role == "admin", User.id != user.id)
-        )
-        if not admins:
+        # FOR UPDATE (PostgreSQL) makes a concurrent demotion wait and then see this one;
+        # SQLite's BEGIN IMMEDIATE above already serialises writers.
+        admins = db.session.scalars(
+            db.select(User.id).where(User.role == "admin").with_for_update()
+        ).all()
+        if not [admin for admin in admins if admin != user.id]:
             raise AccountError(
                 _("%(name)s is the last admin: make another admin first.", name=user.name)
             )

@@ -81,6 +81,8 @@ def change_role(user_id: int):
         return _page(400)
     db.session.commit()
     flash(_("%(name)s is now %(role)s.", name=user.name, role=ROLE_NAMES[user.role]), "success")
+    if not current_user.is_admin:  # the admin gave up the role: this page is no longer theirs
+        return redirect(url_for("quiz.home"))
     return redirect(url_for("admin.user_list"))
 
 
