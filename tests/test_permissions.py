@@ -14,7 +14,7 @@ from flask import url_for
 
 from quizapp.core.authored import AuthoredQuestion as Authored
 from quizapp.extensions import db
-from quizapp.models import Bank, Fact, PendingImport, Source, User
+from quizapp.models import AuthoredQuestion, Bank, Fact, PendingImport, Source, User
 from quizapp.services import authoring, exchange, permissions, sharing
 from tests.conftest import PASSWORD, log_in, make_user
 
@@ -246,44 +246,86 @@ def test_every_teachers_route_by_role(app, people, who, target):
 # The services refuse by themselves
 
 
+def _service_calls(bank, source, fact, question, user_id):
+    """Every service that reads or changes a bank for a teacher, as a call taking the user."""
+    from quizapp.services import suggestions
+
+    fields = {"titles": {"en": "X"}, "descriptions": {}, "languages": ["en"]}
+    fields |= {"subject": "", "licence": ""}
+    tf = Authored(type="tf", stem="Another statement.", is_true=True)
+    return {
+        "update_bank": lambda u: authoring.update_bank(u, bank, **fields),
+        "remove_bank": lambda u: authoring.remove_bank(u, bank),
+        "restore_bank": lambda u: authoring.restore_bank(u, bank),
+        "add_source": lambda u: authoring.add_source(
+            u, bank, title="T", language="en", text="Some text.", **SOURCE_FIELDS
+        ),
+        "update_source": lambda u: authoring.update_source(
+            u, source, title="T", text=LESSON, **SOURCE_FIELDS
+        ),
+        "save_fact": lambda u: authoring.save_fact(u, bank, _fact_data(source, "p2")),
+        "edit_fact": lambda u: authoring.save_fact(u, bank, _fact_data(source), fact),
+        "retire_fact": lambda u: authoring.retire_fact(u, fact),
+        "save_question": lambda u: authoring.save_question(u, bank, tf, None),
+        "retire_question": lambda u: authoring.retire_question(u, question),
+        "open_suggestions": lambda u: suggestions.open_suggestions(u, source),
+        "reject_suggestion": lambda u: suggestions.reject_suggestion(u, source, "p1", "1940"),
+        "prepare_import": lambda u: exchange.prepare_import(
+            bank, u, "gift", "q.gift", b"Q? {T}", "en"
+        ),
+        "export_questions": lambda u: exchange.export_questions(u, bank, "gift"),
+        "export_zip": lambda u: exchange.export_zip(u, bank),
+        "add_editor": lambda u: sharing.add_editor(u, bank, NAMES["admin"]),
+        "remove_editor": lambda u: sharing.remove_editor(u, bank, user_id),
+        "set_published": lambda u: sharing.set_published(u, bank, True),
+    }
+
+
+OWNER_ONLY = {"remove_bank", "restore_bank", "add_editor", "remove_editor", "set_published"}
+
+
 def test_the_services_refuse_without_the_views(app, people):
+    """Called directly, each service refuses a student (Forbidden), a teacher or admin without
+    rights (NotFound) and a co-editor doing an owner's action (Forbidden), changing nothing."""
     world = make_world(app, people, 1, "private")
     with app.app_context():
         bank = db.session.scalar(db.select(Bank).where(Bank.slug == world.slug))
         source = db.session.scalar(db.select(Source).where(Source.slug == world.source))
-        outsider, admin = _user(NAMES["outsider"]), _user(NAMES["admin"])
-        student, coeditor = _user(NAMES["student"]), _user(NAMES["coeditor"])
-        fields = {"titles": {"en": "X"}, "descriptions": {}, "languages": ["en"]}
-        fields |= {"subject": "", "licence": ""}
-        for user in (outsider, admin):
-            with pytest.raises(permissions.NotFound):
-                authoring.update_bank(user, bank, **fields)
-            with pytest.raises(permissions.NotFound):
-                authoring.save_fact(user, bank, _fact_data(source, "p2"))
-            with pytest.raises(permissions.NotFound):
-                exchange.export_zip(user, bank)
-            with pytest.raises(permissions.NotFound):
-                exchange.prepare_import(bank, user, "gift", "q.gift", b"Q? {T}", "en")
-        with pytest.raises(permissions.Forbidden):
-            authoring.create_bank(student, slug="x", **fields)
-        with pytest.raises(permissions.Forbidden):
-            authoring.update_bank(student, bank, **fields)
-        for call in (
-            lambda: authoring.remove_bank(coeditor, bank),
-            lambda: sharing.set_published(coeditor, bank, True),
-            lambda: sharing.add_editor(coeditor, bank, NAMES["outsider"]),
-        ):
+        fact = db.session.get(Fact, world.fact_id)
+        question = db.session.get(AuthoredQuestion, world.question_id)
+        calls = _service_calls(bank, source, fact, question, people["outsider"])
+        refusals = {"student": permissions.Forbidden, "outsider": permissions.NotFound}
+        refusals["admin"] = permissions.NotFound
+        for who, error in refusals.items():
+            user = _user(NAMES[who])
+            for name, call in calls.items():
+                with pytest.raises(error):
+                    call(user)
+                    pytest.fail(f"{name} let {who} through")
+        coeditor = _user(NAMES["coeditor"])
+        for name in OWNER_ONLY:
             with pytest.raises(permissions.Forbidden):
-                call()
+                calls[name](coeditor)
+        with pytest.raises(permissions.Forbidden):
+            authoring.create_bank(_user(NAMES["student"]), slug="x", **_BANK_FIELDS)
         # The co-editor edits content, as the owner does.
-        authoring.update_bank(coeditor, bank, **fields)
+        calls["update_bank"](coeditor)
         pending = db.session.get(PendingImport, world.tokens["outsider"])
         with pytest.raises(permissions.NotFound):
-            exchange.commit_import(outsider, pending)
+            exchange.commit_import(_user(NAMES["outsider"]), pending)
         with pytest.raises(permissions.NotFound):
             exchange.commit_import(coeditor, pending)  # someone else's pending import
         db.session.rollback()
         assert db.session.get(Bank, bank.id).titles == {"en": "Lesson 1"}
+
+
+_BANK_FIELDS = {
+    "titles": {"en": "X"},
+    "descriptions": {},
+    "languages": ["en"],
+    "subject": "",
+    "licence": "",
+}
 
 
 def test_a_site_bank_is_read_only_for_everyone_even_an_admin(app, people):
