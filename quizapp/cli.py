@@ -1,6 +1,8 @@
-"""Command line: `flask --app quizapp bank ...`, `user create`, `setup`.
+"""Command line: `flask --app quizapp bank ...`, `user create|set-role|reset-password`, `setup`.
 
-`bank check` and `bank generate` read a bank folder and need no database.
+`bank check` and `bank generate` read a bank folder and need no database. `bank import` and
+`bank export` act as a named teacher (`--as`, the first admin by default) under the same rules
+as the browser; the `user` commands act as the server's operator, who may manage every account.
 """
 
 from __future__ import annotations
@@ -179,7 +181,7 @@ def load_command(paths: tuple[str, ...]) -> None:
 
 @user_cli.command("create")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["student", "teacher"]), default="student")
+@click.option("--role", type=click.Choice(["student", "teacher", "admin"]), default="student")
 def create_user_command(name: str, role: str) -> None:
     """Create a user; the password is asked for, or read from standard input when piped."""
     from quizapp.extensions import db
@@ -197,24 +199,89 @@ def create_user_command(name: str, role: str) -> None:
     click.echo(f"created {user.role} {user.name}")
 
 
+def _user_or_exit(name: str):
+    from quizapp.services.users import find_user
+
+    user = find_user(name)
+    if user is None:
+        raise click.ClickException(f"there is no user {name!r}")
+    return user
+
+
+@user_cli.command("set-role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(["student", "teacher", "admin"]))
+def set_role_command(name: str, role: str) -> None:
+    """Give a user another role (the last admin cannot be demoted)."""
+    from quizapp.extensions import db
+    from quizapp.services.permissions import OPERATOR
+    from quizapp.services.users import AccountError, set_role
+
+    user = _user_or_exit(name)
+    try:
+        set_role(OPERATOR, user, role)
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"{user.name} is now {user.role}")
+
+
+@user_cli.command("reset-password")
+@click.argument("name")
+def reset_password_command(name: str) -> None:
+    """Print a one-time password for a user, who must choose their own at the next login."""
+    from quizapp.extensions import db
+    from quizapp.services.permissions import OPERATOR
+    from quizapp.services.users import reset_password
+
+    user = _user_or_exit(name)
+    password = reset_password(OPERATOR, user)
+    db.session.commit()
+    click.echo(f"  One-time password for {user.name}: {password}")
+    click.echo("  (they must choose their own password when they log in)")
+
+
+def _acting_teacher(name: str | None):
+    """The teacher a bank command acts as: the one named, else the first admin."""
+    from quizapp.extensions import db
+    from quizapp.models import User
+
+    if name:
+        return _user_or_exit(name)
+    user = db.session.scalar(db.select(User).where(User.role == "admin").order_by(User.id).limit(1))
+    if user is None:
+        raise click.ClickException("create a teacher first (flask --app quizapp setup)")
+    return user
+
+
 @click.command("setup")
 @with_appcontext
 def setup_command() -> None:
-    """Upgrade the database, load every bank, and make sure a teacher exists."""
+    """Upgrade the database, load every bank, and make sure a teacher (an admin) exists."""
     from flask_migrate import upgrade
 
     from quizapp.extensions import db
+    from quizapp.models import User
     from quizapp.services.banks import bank_folders
+    from quizapp.services.sharing import adopt_orphan_banks
     from quizapp.services.users import ensure_teacher
 
     upgrade()
     load_banks(bank_folders(current_app.config["BANKS_DIR"]))
     created = ensure_teacher()
+    admin = db.session.scalar(
+        db.select(User).where(User.role == "admin").order_by(User.id).limit(1)
+    )
+    if admin is not None:
+        adopted = adopt_orphan_banks(admin)
+        if adopted:
+            click.echo(f"{adopted} bank(s) without an owner now belong to {admin.name}")
+    db.session.commit()
     if created:
         user, password = created
-        db.session.commit()
         click.echo("")
-        click.echo(f"  First teacher account: {user.name}")
+        click.echo(f"  First teacher account (admin): {user.name}")
         click.echo(f"  One-time password:     {password}")
         click.echo("  (log in with it and choose your own password)")
         click.echo("")
@@ -259,27 +326,32 @@ def restore_command(file: Path, yes: bool) -> None:
 @click.option("--into", "slug", required=True, help="the bank's id (a .zip may create it)")
 @click.option("--lang", "language", default=None, help="language of the questions")
 @click.option("--dry-run", is_flag=True, help="read and check the file, store nothing")
+@click.option("--as", "acting", default=None, help="the teacher importing (default: first admin)")
 def import_command(
-    file: Path, file_format: str, slug: str, language: str | None, dry_run: bool
+    file: Path, file_format: str, slug: str, language: str | None, dry_run: bool, acting: str
 ) -> None:
-    """Import GIFT, Aiken or CSV questions, or a bank folder (.zip), into a bank."""
-    from quizapp.extensions import db
-    from quizapp.models import Bank, User
-    from quizapp.services import exchange
+    """Import GIFT, Aiken or CSV questions, or a bank folder (.zip), into a bank.
 
+    A .zip into a bank id that does not exist makes a new bank owned by the acting teacher.
+    """
+    from quizapp.extensions import db
+    from quizapp.models import Bank
+    from quizapp.services import exchange, permissions
+
+    owner = _acting_teacher(acting)
     bank = db.session.scalar(db.select(Bank).where(Bank.slug == slug))
     if bank is None and file_format == "zip":
-        bank = _empty_bank(slug)
+        bank = _empty_bank(slug, owner)
     if bank is None:
         raise click.ClickException(f"there is no bank {slug!r}")
-    owner = db.session.scalar(db.select(User).where(User.role == "teacher").limit(1))
-    if owner is None:
-        raise click.ClickException("create a teacher first (flask --app quizapp setup)")
     language = language or bank.languages[0]
     try:
         preview = exchange.prepare_import(
             bank, owner, file_format, file.name, file.read_bytes(), language
         )
+    except (permissions.NotFound, permissions.Forbidden) as error:
+        db.session.rollback()
+        raise click.ClickException(_refusal(error, owner.name, slug)) from None
     except exchange.ImportError_ as error:
         db.session.rollback()
         click.echo(f"{file}: {len(error.problems)} problem(s); nothing was imported.", err=True)
@@ -305,7 +377,7 @@ def import_command(
     from quizapp.models import PendingImport
 
     try:
-        counts = exchange.commit_import(db.session.get(PendingImport, preview.token))
+        counts = exchange.commit_import(owner, db.session.get(PendingImport, preview.token))
     except exchange.ImportError_ as error:
         db.session.rollback()
         for problem in error.problems:
@@ -326,7 +398,13 @@ def purge_imports_command() -> None:
     click.echo(f"deleted {count} expired pending import(s)")
 
 
-def _empty_bank(slug: str):
+def _refusal(error: Exception, name: str, slug: str) -> str:
+    if isinstance(error, LookupError):
+        return f"{name} may not see the bank {slug!r} (use --as with its owner or a co-editor)"
+    return f"{name} may not do this to the bank {slug!r}: {error}"
+
+
+def _empty_bank(slug: str, owner):
     from quizapp.extensions import db
     from quizapp.models import Bank
 
@@ -337,6 +415,8 @@ def _empty_bank(slug: str):
         languages=["en", "es"],
         pools={},
         managed_in="browser",
+        created_by_id=owner.id,
+        owner_id=owner.id,
         version=1,
     )
     db.session.add(bank)
@@ -348,20 +428,25 @@ def _empty_bank(slug: str):
 @click.argument("slug")
 @click.option("--format", "file_format", type=click.Choice(["gift", "aiken", "csv", "zip"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def export_command(slug: str, file_format: str, output: Path) -> None:
+@click.option("--as", "acting", default=None, help="the teacher exporting (default: first admin)")
+def export_command(slug: str, file_format: str, output: Path, acting: str | None) -> None:
     """Export a bank's questions as GIFT, Aiken or CSV, or the whole bank as a .zip."""
     from quizapp.extensions import db
     from quizapp.models import Bank
-    from quizapp.services import exchange
+    from quizapp.services import exchange, permissions
 
+    user = _acting_teacher(acting)
     bank = db.session.scalar(db.select(Bank).where(Bank.slug == slug))
     if bank is None:
         raise click.ClickException(f"there is no bank {slug!r}")
-    if file_format == "zip":
-        output.write_bytes(exchange.export_zip(bank))
-        click.echo(f"wrote {output}")
-        return
-    text, skipped = exchange.export_questions(bank, file_format)
+    try:
+        if file_format == "zip":
+            output.write_bytes(exchange.export_zip(user, bank))
+            click.echo(f"wrote {output}")
+            return
+        text, skipped = exchange.export_questions(user, bank, file_format)
+    except (permissions.NotFound, permissions.Forbidden) as error:
+        raise click.ClickException(_refusal(error, user.name, slug)) from None
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}")
     for question, reason in skipped:

@@ -18,11 +18,13 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-ROLES = ("student", "teacher")
+# An admin is a teacher who also manages accounts and roles (not other teachers' banks).
+ROLES = ("student", "teacher", "admin")
+TEACHING_ROLES = ("teacher", "admin")
 
 
 class User(UserMixin, db.Model):
-    """A learner or a teacher."""
+    """A learner, a teacher or an admin."""
 
     __tablename__ = "users"
 
@@ -36,8 +38,28 @@ class User(UserMixin, db.Model):
 
     @property
     def is_teacher(self) -> bool:
-        """Whether this user may see every learner's history."""
-        return self.role == "teacher"
+        """Whether this user works in the teachers' area and sees every learner's history."""
+        return self.role in TEACHING_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether this user manages accounts and roles."""
+        return self.role == "admin"
+
+
+# Co-editors of a browser-made bank: teachers the owner lets edit it (the owner is not listed).
+bank_editors = sa.Table(
+    "bank_editors",
+    db.metadata,
+    sa.Column("bank_id", sa.Integer, ForeignKey("banks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "user_id",
+        sa.Integer,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
 
 
 class Bank(db.Model):
@@ -60,7 +82,15 @@ class Bank(db.Model):
     managed_in: Mapped[str] = mapped_column(String(16), default="folder", server_default="folder")
     archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A browser-made bank belongs to its owner; site banks (managed_in "folder") have none.
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # Published: other teachers may see and export it, and learners are offered it.
+    published: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    editors: Mapped[list[User]] = relationship(secondary=bank_editors, order_by="User.name")
     sources: Mapped[list[Source]] = relationship(
         back_populates="bank", order_by="Source.position", cascade="all, delete-orphan"
     )

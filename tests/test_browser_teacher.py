@@ -91,6 +91,10 @@ def test_a_teacher_builds_a_bank_and_a_student_takes_it(live_server, page, tmp_p
     assert "Not imported" in page.content()
     page.get_by_role("button", name="Import", exact=True).click()
     assert "Imported: 4 questions" in page.content()
+    # Learners are offered the bank once it is published.
+    page.goto(base + "/teach/banks/lesson")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    assert "The bank is published" in page.content()
     page.get_by_role("button", name="Log out").click()
 
     page.goto(base + "/register")

@@ -156,7 +156,8 @@ def test_a_bank_zip_round_trips(app, teacher_client):
     path = app.instance_path + "/lesson-test.zip"
     with open(path, "wb") as handle:
         handle.write(first)
-    result = runner.invoke(args=["bank", "import", path, "--format", "zip", "--into", "lesson"])
+    args = ["bank", "import", path, "--format", "zip", "--into", "lesson", "--as", "profesora"]
+    result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
     second = teacher_client.get("/teach/banks/lesson/export.zip").data
 
@@ -167,36 +168,60 @@ def test_a_bank_zip_round_trips(app, teacher_client):
     assert contents(first) == contents(second)
 
 
-def test_a_zip_cannot_replace_a_folder_bank(app, teacher_client):
+def test_a_site_bank_is_exported_but_takes_no_import(app, teacher_client):
     exported = teacher_client.get("/teach/banks/romania-ww2/export.zip")
     assert exported.status_code == 200
-    response = _upload(teacher_client, "romania-ww2", exported.data, "r.zip", "zip")
-    assert response.status_code == 400 and "new bank" in response.get_data(as_text=True)
+    for name, data, file_format in (("r.zip", exported.data, "zip"), ("q.gift", GIFT, "gift")):
+        response = _upload(teacher_client, "romania-ww2", data, name, file_format)
+        assert response.status_code == 403
+        assert "edited through its files" in response.get_data(as_text=True)
+    assert not _authored(app, "romania-ww2")
 
 
-def test_the_command_line_imports_with_a_dry_run_and_exports(app, teacher, tmp_path):
+def test_the_command_line_imports_with_a_dry_run_and_exports(app, teacher_client, tmp_path):
+    _create_bank(teacher_client)
     runner = app.test_cli_runner()
     gift = tmp_path / "q.gift"
     gift.write_text(GIFT, encoding="utf-8")
-    args = ["bank", "import", str(gift), "--format", "gift", "--into", "romania-ww2"]
+    args = ["bank", "import", str(gift), "--format", "gift", "--into", "lesson"]
+    args += ["--as", "profesora"]
     dry = runner.invoke(args=[*args, "--dry-run"])
     assert dry.exit_code == 0 and "5 new" in dry.output and "nothing was stored" in dry.output
-    assert not _authored(app, "romania-ww2")
+    assert not _authored(app, "lesson")
     real = runner.invoke(args=args)
     assert real.exit_code == 0 and "imported: 5 questions" in real.output
     again = runner.invoke(args=args)
     assert "0 new, 5 already in the bank" in again.output
     out = tmp_path / "out.gift"
     exported = runner.invoke(
-        args=["bank", "export", "romania-ww2", "--format", "gift", "-o", str(out)]
+        args=["bank", "export", "lesson", "--format", "gift", "-o", str(out), "--as", "profesora"]
     )
     assert exported.exit_code == 0 and "King Michael" in out.read_text(encoding="utf-8")
     broken = tmp_path / "broken.gift"
     broken.write_text(BROKEN_GIFT, encoding="utf-8")
-    failed = runner.invoke(
-        args=["bank", "import", str(broken), "--format", "gift", "--into", "romania-ww2"]
-    )
+    args = ["bank", "import", str(broken), "--format", "gift", "--into", "lesson"]
+    failed = runner.invoke(args=[*args, "--as", "profesora"])
     assert failed.exit_code == 1 and "line 1" in failed.output
+
+
+def test_the_command_line_acts_under_the_same_rules(app, teacher_client, tmp_path):
+    from tests.conftest import make_user
+
+    _create_bank(teacher_client)
+    make_user(app, "otra", role="teacher")
+    runner = app.test_cli_runner()
+    gift = tmp_path / "q.gift"
+    gift.write_text(GIFT, encoding="utf-8")
+    into_site = ["bank", "import", str(gift), "--format", "gift", "--into", "romania-ww2"]
+    refused = runner.invoke(args=[*into_site, "--as", "profesora"])
+    assert refused.exit_code == 1 and "edited through its files" in refused.output
+    into_other = ["bank", "import", str(gift), "--format", "gift", "--into", "lesson"]
+    hidden = runner.invoke(args=[*into_other, "--as", "otra"])
+    assert hidden.exit_code == 1 and "may not see the bank 'lesson'" in hidden.output
+    out = tmp_path / "out.gift"
+    export = ["bank", "export", "lesson", "--format", "gift", "-o", str(out), "--as", "otra"]
+    assert runner.invoke(args=export).exit_code == 1 and not out.exists()
+    assert not _authored(app, "lesson") and not _authored(app, "romania-ww2")
 
 
 def test_the_csv_template_downloads(teacher_client):

@@ -119,3 +119,47 @@ def test_upgrading_a_database_that_holds_data_from_the_first_revision(empty_app,
         if db.engine.dialect.name == "sqlite":
             with db.engine.connect() as connection:
                 assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Bank owners and the admin role (revision 7aca8f91b025)
+
+
+def test_the_migration_gives_browser_banks_owners_and_makes_the_first_teacher_admin(empty_app):
+    with empty_app.app_context():
+        upgrade(revision="cbbd8b9ed578")
+        for number, (name, role) in enumerate(
+            [("ana", "student"), ("first", "teacher"), ("second", "teacher")], start=1
+        ):
+            db.session.execute(
+                text(
+                    "INSERT INTO users (name, password_hash, role, must_change_password,"
+                    " created_at) VALUES (:name, 'x', :role, false, :created)"
+                ),
+                {"name": name, "role": role, "created": f"2026-01-0{number} 00:00:00"},
+            )
+        for slug, managed_in, creator in [
+            ("site", "folder", None),
+            ("by-second", "browser", 3),
+            ("unknown", "browser", None),
+        ]:
+            db.session.execute(
+                text(
+                    "INSERT INTO banks (slug, titles, descriptions, languages, subject, licence,"
+                    " pools, content_hash, version, updated_at, managed_in, archived,"
+                    " created_by_id) VALUES (:slug, '{}', '{}', '[]', '', '', '{}', '', 1,"
+                    " CURRENT_TIMESTAMP, :managed_in, false, :creator)"
+                ),
+                {"slug": slug, "managed_in": managed_in, "creator": creator},
+            )
+        db.session.commit()
+        upgrade()
+        roles = dict(db.session.execute(text("SELECT name, role FROM users")).all())
+        assert roles == {"ana": "student", "first": "admin", "second": "teacher"}
+        banks = {
+            slug: (owner, bool(published))
+            for slug, owner, published in db.session.execute(
+                text("SELECT slug, owner_id, published FROM banks")
+            )
+        }
+        assert banks == {"site": (None, False), "by-second": (3, True), "unknown": (2, True)}

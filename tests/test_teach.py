@@ -83,10 +83,14 @@ def test_visitors_are_sent_to_log_in(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_a_teacher_creates_a_bank_that_learners_then_see(teacher_client, client):
+def test_a_teacher_creates_a_bank_that_learners_see_once_published(teacher_client, client):
     _create_bank(teacher_client)
     page = teacher_client.get("/teach/").get_data(as_text=True)
-    assert "Next week&#39;s lesson" in page and "made here" in page
+    mine = page[page.index("My banks") : page.index("Shared with me")]
+    assert "Next week&#39;s lesson" in mine and "not published" in mine
+    assert "Next week&#39;s lesson" in teacher_client.get("/").get_data(as_text=True)
+    assert "Next week&#39;s lesson" not in client.get("/").get_data(as_text=True)
+    assert teacher_client.post("/teach/banks/lesson/publish").status_code == 302
     assert "Next week&#39;s lesson" in client.get("/").get_data(as_text=True)
 
 
@@ -347,6 +351,7 @@ def test_hand_written_questions_of_every_type_are_saved_and_taken(app, teacher_c
             ["mcq", "multi", "tf", "short", "numeric", "match"]
         )
         bank_id = db.session.scalar(db.select(Bank.id).where(Bank.slug == "lesson"))
+    assert teacher_client.post("/teach/banks/lesson/publish").status_code == 302
     make_user(app, "learner")
     learner = log_in(app.test_client(), "learner")
     response = learner.post(
@@ -418,21 +423,30 @@ def test_a_question_without_a_passage_gets_proposals_from_full_text_search(app, 
 
 
 def test_a_bank_with_attempts_is_archived_not_deleted(app, teacher_client, student_client):
-    from tests.quiz_helpers import start
-
-    start(student_client, count=5, types=["short"])
-    page = teacher_client.get("/teach/banks/romania-ww2/delete").get_data(as_text=True)
+    _create_bank(teacher_client)
+    slug = _add_source(teacher_client)
+    assert _add_fact(teacher_client, app, slug).status_code == 302
+    for number in range(5):
+        data = _question_data("tf", stem=f"Statement number {number} is true.", is_true="true")
+        response = teacher_client.post("/teach/banks/lesson/questions/new", data=data)
+        assert response.status_code == 302
+    teacher_client.post("/teach/banks/lesson/publish")
+    with app.app_context():
+        bank_id = db.session.scalar(db.select(Bank.id).where(Bank.slug == "lesson"))
+    form = {f"b{bank_id}-language": "en", f"b{bank_id}-count": "5", f"b{bank_id}-types": ["tf"]}
+    assert student_client.post("/banks/lesson/start", data=form).status_code == 302
+    page = teacher_client.get("/teach/banks/lesson/delete").get_data(as_text=True)
     assert "Delete" in page
-    response = teacher_client.post("/teach/banks/romania-ww2/delete", follow_redirects=True)
+    response = teacher_client.post("/teach/banks/lesson/delete", follow_redirects=True)
     assert "archived" in response.get_data(as_text=True)
     with app.app_context():
-        bank = db.session.scalar(db.select(Bank).where(Bank.slug == "romania-ww2"))
+        bank = db.session.scalar(db.select(Bank).where(Bank.slug == "lesson"))
         assert bank is not None and bank.archived
-    assert '<section class="bank"' not in student_client.get("/").get_data(as_text=True)
+    assert f'id="bank-{bank_id}"' not in student_client.get("/").get_data(as_text=True)
     assert "/attempts/" in student_client.get("/history").get_data(as_text=True)
-    assert student_client.post("/banks/romania-ww2/start", data={}).status_code == 404
-    teacher_client.post("/teach/banks/romania-ww2/restore")
-    assert '<section class="bank"' in student_client.get("/").get_data(as_text=True)
+    assert student_client.post("/banks/lesson/start", data=form).status_code == 404
+    teacher_client.post("/teach/banks/lesson/restore")
+    assert f'id="bank-{bank_id}"' in student_client.get("/").get_data(as_text=True)
 
 
 def test_a_bank_without_attempts_is_deleted(app, teacher_client):

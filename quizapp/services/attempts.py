@@ -23,6 +23,7 @@ from quizapp.database import begin_write, upgrade_to_write
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Bank, Response, User, utcnow
 from quizapp.services.banks import question_pool
+from quizapp.services.permissions import require_take
 
 MIN_QUESTIONS, MAX_QUESTIONS = 5, 50
 
@@ -93,8 +94,10 @@ def start_attempt(
     """Draw a question set and freeze it into a new attempt (the caller commits).
 
     With a time limit, the deadline is stored now; answers after it (plus a short grace) are
-    refused and close the attempt.
+    refused and close the attempt. A bank not offered to the user raises
+    `permissions.NotFound`.
     """
+    require_take(user, bank)
     if language not in bank.languages:
         raise QuizError(_("This bank has no questions in %(language)s.", language=language))
     if not MIN_QUESTIONS <= count <= MAX_QUESTIONS:

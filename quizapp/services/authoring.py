@@ -3,6 +3,8 @@
 Every change bumps the bank's version, so the question pools of all workers rebuild. Facts are
 validated by the same core rules as bank folders; a source edit keeps the facts whose evidence
 still stands in the text (moving their offsets if needed) and flags the others for review.
+Every change takes the acting user first and checks `services.permissions` before anything else
+(NotFound or Forbidden), so no caller can skip the rules.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from quizapp.models import (
     Source,
     User,
 )
+from quizapp.services import permissions
 from quizapp.services.banks import copy_fact, core_bank
 
 
@@ -59,37 +62,6 @@ def touch(bank: Bank) -> None:
 # Banks
 
 
-@dataclass(frozen=True)
-class BankRow:
-    """A bank in the teachers' list, with its counts."""
-
-    bank: Bank
-    facts: int
-    questions: int
-    attempts: int
-
-
-def bank_rows() -> list[BankRow]:
-    """Every bank with its numbers of facts, questions and attempts (counted in SQL)."""
-    facts = (
-        db.select(db.func.count(Fact.id))
-        .where(Fact.bank_id == Bank.id, Fact.retired.is_(False))
-        .scalar_subquery()
-    )
-    questions = (
-        db.select(db.func.count(AuthoredQuestion.id))
-        .where(AuthoredQuestion.bank_id == Bank.id, AuthoredQuestion.retired.is_(False))
-        .scalar_subquery()
-    )
-    attempts = db.select(db.func.count(Attempt.id)).where(Attempt.bank_id == Bank.id)
-    rows = db.session.execute(
-        db.select(Bank, facts, questions, attempts.scalar_subquery()).order_by(
-            Bank.archived, Bank.slug
-        )
-    ).all()
-    return [BankRow(*row) for row in rows]
-
-
 def create_bank(
     user: User,
     *,
@@ -100,7 +72,8 @@ def create_bank(
     subject: str,
     licence: str,
 ) -> Bank:
-    """A new, empty bank made in the browser (the caller commits)."""
+    """A new, empty, unpublished bank made in the browser, owned by `user` (the caller commits)."""
+    permissions.require_teacher(user)
     slug = slugify(slug or titles.get("en") or next(iter(titles.values()), ""))
     if db.session.scalar(db.select(Bank.id).where(Bank.slug == slug)):
         raise AuthoringError([_("A bank with the id %(slug)s exists already.", slug=slug)])
@@ -114,6 +87,8 @@ def create_bank(
         pools={},
         managed_in="browser",
         created_by_id=user.id,
+        owner_id=user.id,
+        published=False,
         version=1,
     )
     db.session.add(bank)
@@ -122,6 +97,7 @@ def create_bank(
 
 
 def update_bank(
+    user: User,
     bank: Bank,
     *,
     titles: dict[str, str],
@@ -131,6 +107,7 @@ def update_bank(
     licence: str,
 ) -> None:
     """Change a bank's titles, descriptions and languages (the caller commits)."""
+    permissions.require_edit(user, bank)
     used = set(
         db.session.scalars(
             db.select(Fact.language).where(Fact.bank_id == bank.id, Fact.retired.is_(False))
@@ -154,8 +131,12 @@ def update_bank(
     touch(bank)
 
 
-def remove_bank(bank: Bank) -> str:
-    """Delete a bank, or archive it when learners have attempts on it (history is kept)."""
+def remove_bank(user: User, bank: Bank) -> str:
+    """Delete a bank, or archive it when learners have attempts on it (history is kept).
+
+    Only the owner may; returns "archived" or "deleted" (the caller commits).
+    """
+    permissions.require_owner(user, bank)
     has_attempts = db.session.scalar(
         db.select(db.func.count(Attempt.id)).where(Attempt.bank_id == bank.id)
     )
@@ -167,8 +148,9 @@ def remove_bank(bank: Bank) -> str:
     return "deleted"
 
 
-def restore_bank(bank: Bank) -> None:
-    """Bring an archived bank back to learners."""
+def restore_bank(user: User, bank: Bank) -> None:
+    """Bring an archived bank back to learners (only its owner may)."""
+    permissions.require_owner(user, bank)
     bank.archived = False
     touch(bank)
 
@@ -228,6 +210,7 @@ def _unique_source_slug(base: str) -> str:
 
 
 def add_source(
+    user: User,
     bank: Bank,
     *,
     title: str,
@@ -238,6 +221,7 @@ def add_source(
     attribution: str,
 ) -> Source:
     """A new source, split into passages with ids (the caller commits)."""
+    permissions.require_edit(user, bank)
     if language not in bank.languages:
         raise AuthoringError([_("The bank has no %(language)s questions.", language=language)])
     passages = split_with_anchors(text)
@@ -273,6 +257,7 @@ class SourceEditReport:
 
 
 def update_source(
+    user: User,
     source: Source,
     *,
     title: str,
@@ -282,6 +267,7 @@ def update_source(
     attribution: str,
 ) -> SourceEditReport:
     """Replace a source's text; re-anchor facts whose evidence is still there, flag the rest."""
+    permissions.require_edit(user, source.bank)
     new_passages = split_with_anchors(text, {p.anchor for p in source.passages})
     by_anchor = {p.anchor: p for p in source.passages}
     kept_passages: list[Passage] = []
@@ -414,8 +400,11 @@ def _new_fact_key(bank: Bank, answer: str, language: str) -> str:
     return key
 
 
-def save_fact(bank: Bank, data: dict[str, Any], fact: Fact | None = None) -> Fact:
+def save_fact(user: User, bank: Bank, data: dict[str, Any], fact: Fact | None = None) -> Fact:
     """Create or update a fact from the editor (the caller commits)."""
+    permissions.require_edit(user, bank)
+    if fact is not None and fact.bank_id != bank.id:
+        raise permissions.NotFound(str(fact.id))
     checked = fact_from_input(bank, data, key=fact.key if fact else None)
     passage = db.session.get(Passage, int(data["passage_id"]))
     if fact is None:
@@ -430,10 +419,12 @@ def save_fact(bank: Bank, data: dict[str, Any], fact: Fact | None = None) -> Fac
     return fact
 
 
-def retire_fact(fact: Fact) -> None:
+def retire_fact(user: User, fact: Fact) -> None:
     """Take a fact out of quizzes (attempts keep their frozen copies)."""
+    bank = db.session.get(Bank, fact.bank_id)
+    permissions.require_edit(user, bank)
     fact.retired = True
-    touch(db.session.get(Bank, fact.bank_id))
+    touch(bank)
 
 
 def preview_fact(bank: Bank, fact: core.Fact) -> dict[str, Question | str]:
@@ -469,6 +460,7 @@ def preview_fact(bank: Bank, fact: core.Fact) -> dict[str, Question | str]:
 
 
 def save_question(
+    user: User,
     bank: Bank,
     authored: Authored,
     passage_id: int | None,
@@ -476,6 +468,9 @@ def save_question(
     origin: str = "browser",
 ) -> AuthoredQuestion:
     """Create or update a hand-written question (the caller commits)."""
+    permissions.require_edit(user, bank)
+    if question is not None and question.bank_id != bank.id:
+        raise permissions.NotFound(str(question.id))
     problems = authored_problems(authored)
     if authored.language and authored.language not in bank.languages:
         problems.append(_("The bank has no %(language)s questions.", language=authored.language))
@@ -513,7 +508,9 @@ def save_question(
     return question
 
 
-def retire_question(question: AuthoredQuestion) -> None:
+def retire_question(user: User, question: AuthoredQuestion) -> None:
     """Take a hand-written question out of quizzes."""
+    bank = db.session.get(Bank, question.bank_id)
+    permissions.require_edit(user, bank)
     question.retired = True
-    touch(db.session.get(Bank, question.bank_id))
+    touch(bank)

@@ -19,7 +19,8 @@ from quizapp.core.generation import QuestionPool
 from quizapp.core.passages import Passage as CorePassage
 from quizapp.core.passages import Source as CoreSource
 from quizapp.extensions import db
-from quizapp.models import AuthoredQuestion, Bank, Fact, Passage, Source
+from quizapp.models import AuthoredQuestion, Bank, Fact, Passage, Source, User
+from quizapp.services.permissions import offered_clause
 
 
 @dataclass
@@ -295,12 +296,16 @@ def question_pool(bank: Bank) -> QuestionPool:
     return pool
 
 
-def list_banks() -> list[tuple[Bank, int]]:
-    """Every bank with its number of live facts, counted in SQL."""
+def list_banks(user: User | None) -> list[tuple[Bank, int]]:
+    """The banks offered to `user` (None: a visitor) with their numbers of live facts (SQL).
+
+    Site banks and published banks are offered to everyone; an unpublished bank only to its
+    owner and co-editors, so that they can try it (`permissions.can_take`).
+    """
     rows = db.session.execute(
         db.select(Bank, db.func.count(Fact.id))
         .outerjoin(Fact, (Fact.bank_id == Bank.id) & Fact.retired.is_(False))
-        .where(Bank.archived.is_(False))
+        .where(offered_clause(user))
         .group_by(Bank.id)
         .order_by(Bank.slug)
     ).all()
@@ -317,13 +322,24 @@ def facts_by_language(bank_id: int) -> dict[str, int]:
     return {language: count for language, count in rows}
 
 
-def get_source(slug: str) -> Source | None:
-    """A source document by its id."""
-    return db.session.scalar(db.select(Source).where(Source.slug == slug))
+def _readable_sources(user: User | None):
+    """Sources anyone may read: of site and published banks, or of the user's own banks.
 
-
-def list_sources() -> list[Source]:
-    """Every source document, by bank and position."""
-    return list(
-        db.session.scalars(db.select(Source).join(Bank).order_by(Bank.slug, Source.position))
+    Archived banks keep their sources readable (learners' history links to them).
+    """
+    readable = db.or_(
+        Bank.managed_in == "folder",
+        Bank.published.is_(True),
+        offered_clause(user),
     )
+    return db.select(Source).join(Bank).where(readable)
+
+
+def get_source(user: User | None, slug: str) -> Source | None:
+    """A source document by its id, if `user` may read it (see `list_sources`)."""
+    return db.session.scalar(_readable_sources(user).where(Source.slug == slug))
+
+
+def list_sources(user: User | None) -> list[Source]:
+    """The source documents `user` may read (None: a visitor), by bank and position."""
+    return list(db.session.scalars(_readable_sources(user).order_by(Bank.slug, Source.position)))

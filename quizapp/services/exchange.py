@@ -2,7 +2,8 @@
 
 An import is read and checked first and kept as a pending import for the teacher's preview;
 confirming it stores everything in one transaction or nothing. Questions already in the bank
-(same content) are skipped, so importing the same file twice adds nothing.
+(same content) are skipped, so importing the same file twice adds nothing. Importing needs the
+right to edit the bank (checked again when confirming); exporting, the right to see it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from quizapp.core import text_files
 from quizapp.core.authored import AuthoredQuestion as Authored
 from quizapp.extensions import db
 from quizapp.models import AuthoredQuestion, Bank, PendingImport, Source, User, utcnow
-from quizapp.services import archives
+from quizapp.services import archives, permissions
 from quizapp.services.authoring import AuthoringError, save_question, touch
 from quizapp.services.banks import core_bank, store_bank
 
@@ -170,19 +171,11 @@ def prepare_import(
     The pending import keeps the uploaded file itself (no larger than `pending_limit()`), read
     again for the preview and the confirmation, so what waits in the database is never larger
     than the upload; it expires after `pending_seconds()`, and expired ones are deleted here.
+    Site banks (from questions/) refuse every import: their files are their only editor.
     """
+    permissions.require_edit(user, bank)
     purge_expired_imports()
     token = secrets.token_hex(16)
-    if file_format == "zip" and bank.managed_in == "folder":
-        raise ImportError_(
-            [
-                _(
-                    "This bank is kept in the folder questions/%(slug)s; import the .zip into "
-                    "a new bank instead.",
-                    slug=bank.slug,
-                )
-            ]
-        )
     if len(data) > pending_limit():
         raise ImportError_(
             [
@@ -275,10 +268,13 @@ def _fingerprints(bank: Bank) -> set[str]:
     )
 
 
-def pending_for(user: User, token: str) -> PendingImport | None:
-    """A pending import of this user."""
+def pending_for(user: User, token: str) -> PendingImport:
+    """A pending import of this user, into a bank the user may still edit (else NotFound)."""
     pending = db.session.get(PendingImport, token)
-    return pending if pending is not None and pending.user_id == user.id else None
+    if pending is None or pending.user_id != user.id:
+        raise permissions.NotFound(token)
+    permissions.require_edit(user, db.session.get(Bank, pending.bank_id))
+    return pending
 
 
 def preview_pending(pending: PendingImport) -> Preview:
@@ -294,10 +290,13 @@ def preview_pending(pending: PendingImport) -> Preview:
     )
 
 
-def commit_import(pending: PendingImport) -> dict[str, int]:
-    """Store a pending import, all of it or nothing (the caller commits)."""
+def commit_import(user: User, pending: PendingImport) -> dict[str, int]:
+    """Store a pending import of `user`, all of it or nothing (the caller commits)."""
+    if pending.user_id != user.id:
+        raise permissions.NotFound(pending.id)
     bank = db.session.get(Bank, pending.bank_id)
     assert bank is not None
+    permissions.require_edit(user, bank)
     if pending.file_format == "zip":
         loaded = load_files(_pending_files(pending), bank.slug)
         _rename_clashing_sources(loaded, bank)
@@ -315,7 +314,7 @@ def commit_import(pending: PendingImport) -> dict[str, int]:
             duplicates += 1
             continue
         try:
-            save_question(bank, question, None, origin="import")
+            save_question(user, bank, question, None, origin="import")
         except AuthoringError as error:
             raise ImportError_(error.problems) from None
         have.add(question.fingerprint())
@@ -361,11 +360,14 @@ def import_file(
     preview = prepare_import(bank, user, file_format, path.name, path.read_bytes(), language)
     pending = db.session.get(PendingImport, preview.token)
     assert pending is not None
-    return preview, commit_import(pending)
+    return preview, commit_import(user, pending)
 
 
-def export_questions(bank: Bank, file_format: str) -> tuple[str, list[tuple[Authored, str]]]:
+def export_questions(
+    user: User, bank: Bank, file_format: str
+) -> tuple[str, list[tuple[Authored, str]]]:
     """The bank's hand-written and imported questions as GIFT or Aiken (or CSV) text."""
+    permissions.require_view(user, bank)
     rows = db.session.scalars(
         db.select(AuthoredQuestion)
         .where(AuthoredQuestion.bank_id == bank.id, AuthoredQuestion.retired.is_(False))
@@ -375,8 +377,9 @@ def export_questions(bank: Bank, file_format: str) -> tuple[str, list[tuple[Auth
     return _formats()[file_format].write(questions)
 
 
-def export_zip(bank: Bank) -> bytes:
+def export_zip(user: User, bank: Bank) -> bytes:
     """The whole bank as a bank folder in a .zip (sources, facts, pools, questions)."""
+    permissions.require_view(user, bank)
     loaded = core_bank(bank)
     # Ids in the file are positions, not database ids, so an export of a re-import is equal.
     for number, item in enumerate(loaded.questions, start=1):

@@ -1,4 +1,4 @@
-"""Accounts: create users, check passwords, make sure a first teacher exists."""
+"""Accounts: create users, check passwords, make sure a first admin exists; roles and resets."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
-from quizapp.models import ROLES, User
+from quizapp.models import ROLES, TEACHING_ROLES, User
+from quizapp.services.permissions import Actor, require_admin
 
 NAME_PATTERN = re.compile(r"^[\w.\-]{3,64}$")
 MIN_PASSWORD = 8
@@ -72,13 +73,14 @@ def change_password(user: User, new_password: str) -> None:
 
 
 def ensure_teacher(name: str = "teacher") -> tuple[User, str] | None:
-    """Create a first teacher with a one-time password if there is no teacher yet."""
-    if db.session.scalar(db.select(User.id).where(User.role == "teacher").limit(1)):
+    """Create a first teacher, who is also admin, with a one-time password if there is no
+    teacher yet."""
+    if db.session.scalar(db.select(User.id).where(User.role.in_(TEACHING_ROLES)).limit(1)):
         return None
     while find_user(name) is not None:
         name = f"{name}{secrets.randbelow(1000)}"
     password = secrets.token_urlsafe(12)
-    user = create_user(name, password, role="teacher")
+    user = create_user(name, password, role="admin")
     user.must_change_password = True
     return user, password
 
@@ -86,3 +88,52 @@ def ensure_teacher(name: str = "teacher") -> tuple[User, str] | None:
 @functools.cache
 def _dummy_hash() -> str:
     return generate_password_hash("not a real password")
+
+
+# ---------------------------------------------------------------------------------------------
+# Admin: roles and password resets (an admin in the browser, or the command-line operator)
+
+
+def list_users(actor: Actor) -> list[User]:
+    """Every account, by name (admins only)."""
+    require_admin(actor)
+    return list(db.session.scalars(db.select(User).order_by(db.func.lower(User.name))))
+
+
+def set_role(actor: Actor, user: User, role: str) -> None:
+    """Give a user another role (the caller commits).
+
+    Refused when it would leave the site without an admin, so the last admin cannot demote
+    themself (AccountError). The admins are counted under a write lock, so that two admins
+    demoting each other at once cannot both pass the count.
+    """
+    require_admin(actor)
+    if role not in ROLES:
+        raise AccountError(_("The role must be one of: %(roles)s.", roles=", ".join(ROLES)))
+    if user.role == role:
+        return
+    begin_write()
+    db.session.refresh(user)
+    if user.role == "admin" and role != "admin":
+        # FOR UPDATE (PostgreSQL) makes a concurrent demotion wait and then see this one;
+        # SQLite's BEGIN IMMEDIATE above already serialises writers.
+        admins = db.session.scalars(
+            db.select(User.id).where(User.role == "admin").with_for_update()
+        ).all()
+        if not [admin for admin in admins if admin != user.id]:
+            raise AccountError(
+                _("%(name)s is the last admin: make another admin first.", name=user.name)
+            )
+    user.role = role
+
+
+def reset_password(actor: Actor, user: User) -> str:
+    """Give a user a new one-time password, which must be changed at the next login.
+
+    Returns the password, to be shown once and never stored in clear (the caller commits).
+    """
+    require_admin(actor)
+    password = secrets.token_urlsafe(12)
+    user.password_hash = generate_password_hash(password)
+    user.must_change_password = True
+    return password

@@ -23,7 +23,7 @@ from itsdangerous import BadSignature, Signer
 from quizapp.core.question_types import TYPES
 from quizapp.extensions import db, limiter
 from quizapp.models import Bank
-from quizapp.services import attempts, banks
+from quizapp.services import attempts, banks, permissions
 from quizapp.web.forms import EmptyForm, StartQuizForm, answer_form, answer_from
 from quizapp.web.i18n import current_language
 
@@ -39,12 +39,17 @@ def _start_form(bank: Bank) -> StartQuizForm:
     return form
 
 
+def _viewer():
+    """The logged-in user, or None for a visitor."""
+    return current_user if current_user.is_authenticated else None
+
+
 @bp.route("/")
 def home():
     """The banks, a start form for each, and any attempt to resume."""
     listed = [
         (bank, count, banks.facts_by_language(bank.id), _start_form(bank))
-        for bank, count in banks.list_banks()
+        for bank, count in banks.list_banks(_viewer())
     ]
     unfinished = attempts.unfinished_attempts(current_user) if current_user.is_authenticated else []
     return render_template("quiz/home.html", banks=listed, unfinished=unfinished)
@@ -55,7 +60,7 @@ def home():
 def start(slug: str):
     """Start a new attempt with its own frozen question set."""
     bank = db.session.scalar(db.select(Bank).where(Bank.slug == slug))
-    if bank is None or bank.archived:
+    if bank is None or not permissions.can_take(current_user, bank):
         abort(404)
     form = _start_form(bank)
     if form.validate_on_submit():
@@ -75,7 +80,7 @@ def start(slug: str):
             return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
     listed = [
         (b, count, banks.facts_by_language(b.id), form if b.id == bank.id else _start_form(b))
-        for b, count in banks.list_banks()
+        for b, count in banks.list_banks(_viewer())
     ]
     unfinished = attempts.unfinished_attempts(current_user)
     return render_template("quiz/home.html", banks=listed, unfinished=unfinished), 400

@@ -2,23 +2,60 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 
 from quizapp.extensions import db, login_manager
 from quizapp.models import User
+from quizapp.services import permissions
+
+# Pages that must not be stored by a browser or proxy even before anyone is logged in.
+NO_STORE_ENDPOINTS = frozenset({"auth.login", "auth.register", "auth.change_password"})
+# What a user who must first replace a one-time password may still reach.
+PASSWORD_FREE_ENDPOINTS = frozenset(
+    {
+        "static",
+        "auth.change_password",
+        "auth.logout",
+        "auth.login",
+        "ops.healthz",
+        "i18n.choose_language",
+    }
+)
 
 
 def register(app: Flask) -> None:
     """Attach blueprints, the user loader, template helpers and error handlers."""
-    from quizapp.web import auth, history, i18n, ops, quiz, sources, teach
+    from quizapp.web import admin, auth, history, i18n, ops, quiz, sources, teach, teach_sharing
 
-    for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp, teach.bp, i18n.bp):
+    assert teach_sharing.bp is teach.bp  # its routes are the teachers' area's
+    for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp, teach.bp, admin.bp, i18n.bp):
         app.register_blueprint(blueprint)
     ops.register(app)
+
+    @app.before_request
+    def one_time_password_first():
+        """A user holding a one-time password (first teacher, or reset by an admin) chooses
+        their own before anything else."""
+        if request.endpoint in PASSWORD_FREE_ENDPOINTS or request.endpoint is None:
+            return None
+        if current_user.is_authenticated and current_user.must_change_password:
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.after_request
+    def no_store_when_logged_in(response: Response) -> Response:
+        """Pages of a logged-in user (and the login forms) are kept by no cache, so that the
+        browser's back button or a shared computer does not show them after logging out."""
+        if request.endpoint == "static":
+            return response  # public files; looking up the user would cost a query
+        if request.endpoint in NO_STORE_ENDPOINTS or current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -64,6 +101,16 @@ def register(app: Flask) -> None:
     @app.errorhandler(403)
     def forbidden(error):
         return error_page(403, _("Not allowed"), _("This page is for teachers."))
+
+    @app.errorhandler(permissions.Forbidden)
+    def refused(error):
+        db.session.rollback()
+        return error_page(403, _("Not allowed"), str(error))
+
+    @app.errorhandler(permissions.NotFound)
+    def hidden(error):
+        db.session.rollback()
+        return error_page(404, _("Not found"), _("There is no such page here."))
 
     @app.errorhandler(404)
     def not_found(error):

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from flask_login import current_user
 
 from quizapp.services import banks
 
 bp = Blueprint("sources", __name__)
 
 
+def _viewer():
+    """The logged-in user, or None for a visitor (who reads site and published banks only)."""
+    return current_user if current_user.is_authenticated else None
+
+
 @bp.route("/sources")
 def index():
     """Every document with its attribution and licence."""
-    return render_template("sources/index.html", sources=banks.list_sources())
+    return render_template("sources/index.html", sources=banks.list_sources(_viewer()))
 
 
 @bp.route("/sources/<slug>")
 def document(slug: str):
     """A whole document, each passage with its anchor; the linked one is highlighted."""
-    source = banks.get_source(slug)
+    source = banks.get_source(_viewer(), slug)
     if source is None:
         abort(404)
     return render_template("sources/document.html", source=source)

@@ -1,6 +1,9 @@
 """The teachers' area: banks, sources, facts, suggestions, questions, imports and exports.
 
-Students get 403 everywhere here. Views validate a form, call a service, commit and redirect.
+Students get 403 everywhere here. A teacher gets 404 for a bank they may not see and 403 for one
+they may see but not change (`services.permissions`); the loaders below check before a form is
+shown, and the services check again before anything is changed. Views validate a form, call a
+service, commit and redirect.
 """
 
 from __future__ import annotations
@@ -26,14 +29,15 @@ from flask_login import current_user, login_required
 from quizapp.core.authored import AuthoredQuestion as Authored
 from quizapp.core.authored import Choice, MatchPair, NumericAnswer
 from quizapp.core.formats import FORMATS
-from quizapp.core.values import normalise
 from quizapp.extensions import db
-from quizapp.models import AuthoredQuestion, Bank, Fact, Passage, RejectedSuggestion, Source
-from quizapp.services import authoring, exchange
+from quizapp.models import AuthoredQuestion, Bank, Fact, Passage, Source
+from quizapp.services import authoring, exchange, permissions, sharing
+from quizapp.services import suggestions as suggesting
 from quizapp.services.search import passage_choices, propose_passages
 from quizapp.web.forms import EmptyForm
 from quizapp.web.teach_forms import (
     BankForm,
+    EditorForm,
     FactForm,
     ImportForm,
     QuestionForm,
@@ -53,10 +57,28 @@ def teachers_only() -> None:
         abort(403)
 
 
-def _bank(slug: str) -> Bank:
+CHECKS = {
+    "view": permissions.require_view,
+    "edit": permissions.require_edit,
+    "owner": permissions.require_owner,
+}
+
+
+def _bank(slug: str, need: str = "edit") -> Bank:
+    """The bank by its id, if the current user has the right `need` ("view", "edit", "owner")."""
     bank = db.session.scalar(db.select(Bank).where(Bank.slug == slug))
     if bank is None:
         abort(404)
+    CHECKS[need](current_user, bank)
+    return bank
+
+
+def _bank_of(bank_id: int, need: str = "edit") -> Bank:
+    """The bank a source, fact or question belongs to, if the current user has the right."""
+    bank = db.session.get(Bank, bank_id)
+    if bank is None:
+        abort(404)
+    CHECKS[need](current_user, bank)
     return bank
 
 
@@ -71,8 +93,10 @@ def _flash_problems(problems: list[str]) -> None:
 
 @bp.route("/")
 def index():
-    """Every bank, with counts; a form to create one."""
-    return render_template("teach/index.html", rows=authoring.bank_rows(), form=BankForm())
+    """The banks this teacher may see, by relation, with counts; a form to create one."""
+    return render_template(
+        "teach/index.html", sections=sharing.bank_sections(current_user), form=BankForm()
+    )
 
 
 def _bank_fields(form: BankForm) -> dict[str, Any]:
@@ -101,13 +125,15 @@ def create_bank():
             db.session.commit()
             flash(_("Bank created. Add a source next."), "success")
             return redirect(url_for("teach.bank", slug=bank.slug))
-    return render_template("teach/index.html", rows=authoring.bank_rows(), form=form), 400
+    return render_template(
+        "teach/index.html", sections=sharing.bank_sections(current_user), form=form
+    ), 400
 
 
 @bp.route("/banks/<slug>")
 def bank(slug: str):
-    """A bank's sources, facts and questions."""
-    bank = _bank(slug)
+    """A bank's sources, facts and questions (and, for its owner, its sharing)."""
+    bank = _bank(slug, "view")
     facts = db.paginate(
         db.select(Fact)
         .where(Fact.bank_id == bank.id, Fact.retired.is_(False))
@@ -136,6 +162,9 @@ def bank(slug: str):
         questions=questions,
         flagged=flagged,
         button=EmptyForm(),
+        can_edit=permissions.can_edit(current_user, bank),
+        is_owner=permissions.is_owner(current_user, bank),
+        editor_form=EditorForm(),
     )
 
 
@@ -152,7 +181,7 @@ def edit_bank(slug: str):
         form.subject.data, form.licence.data = bank.subject, bank.licence
     elif form.validate_on_submit():
         try:
-            authoring.update_bank(bank, **_bank_fields(form))
+            authoring.update_bank(current_user, bank, **_bank_fields(form))
         except authoring.AuthoringError as error:
             form.languages.errors = list(error.problems)
         else:
@@ -167,10 +196,10 @@ def edit_bank(slug: str):
 @bp.route("/banks/<slug>/delete", methods=["GET", "POST"])
 def delete_bank(slug: str):
     """Confirm, then delete the bank (or archive it when it has learners' attempts)."""
-    bank = _bank(slug)
+    bank = _bank(slug, "owner")
     form = EmptyForm()
     if form.validate_on_submit():
-        outcome = authoring.remove_bank(bank)
+        outcome = authoring.remove_bank(current_user, bank)
         db.session.commit()
         if outcome == "archived":
             flash(_("The bank has learners' attempts: it is archived, their history kept."), "info")
@@ -183,9 +212,9 @@ def delete_bank(slug: str):
 @bp.route("/banks/<slug>/restore", methods=["POST"])
 def restore_bank(slug: str):
     """Bring an archived bank back."""
-    bank = _bank(slug)
+    bank = _bank(slug, "owner")
     if EmptyForm().validate_on_submit():
-        authoring.restore_bank(bank)
+        authoring.restore_bank(current_user, bank)
         db.session.commit()
         flash(_("The bank is back in the quiz list."), "success")
     return redirect(url_for("teach.bank", slug=slug))
@@ -213,6 +242,7 @@ def new_source(slug: str):
         if not form.errors:
             try:
                 source = authoring.add_source(
+                    current_user,
                     bank,
                     title=form.title.data,
                     language=form.language.data,
@@ -238,17 +268,18 @@ def new_source(slug: str):
     )
 
 
-def _source(slug: str) -> Source:
+def _source(slug: str, need: str = "edit") -> Source:
     source = db.session.scalar(db.select(Source).where(Source.slug == slug))
     if source is None:
         abort(404)
+    _bank_of(source.bank_id, need)
     return source
 
 
 @bp.route("/sources/<slug>")
 def source(slug: str):
     """A source's passages with their ids and facts."""
-    source = _source(slug)
+    source = _source(slug, "view")
     facts = db.session.scalars(
         db.select(Fact)
         .join(Passage)
@@ -258,7 +289,12 @@ def source(slug: str):
     by_passage: dict[int, list[Fact]] = {}
     for fact in facts:
         by_passage.setdefault(fact.passage_id, []).append(fact)
-    return render_template("teach/source.html", source=source, by_passage=by_passage)
+    return render_template(
+        "teach/source.html",
+        source=source,
+        by_passage=by_passage,
+        can_edit=permissions.can_edit(current_user, source.bank),
+    )
 
 
 @bp.route("/sources/<slug>/edit", methods=["GET", "POST"])
@@ -274,6 +310,7 @@ def edit_source(slug: str):
     elif form.validate_on_submit():
         try:
             report = authoring.update_source(
+                current_user,
                 source,
                 title=form.title.data,
                 text=form.text.data,
@@ -304,28 +341,8 @@ def edit_source(slug: str):
 @bp.route("/sources/<slug>/suggestions")
 def suggestions(slug: str):
     """Candidate facts found in the source, to accept (edit into a fact) or reject."""
-    from quizapp.core.suggest import suggest
-
     source = _source(slug)
-    rejected = {
-        (r.passage_anchor, r.answer)
-        for r in db.session.scalars(
-            db.select(RejectedSuggestion).where(RejectedSuggestion.source_id == source.id)
-        )
-    }
-    known = {
-        (f.passage_id, normalise(f.answer))
-        for f in db.session.scalars(
-            db.select(Fact).join(Passage).where(Passage.source_id == source.id)
-        )
-    }
-    found = []
-    for passage in source.passages:
-        for suggestion in suggest(passage.text, source.language):
-            key = normalise(suggestion.answer)
-            if (passage.anchor, key) in rejected or (passage.id, key) in known:
-                continue
-            found.append((passage, suggestion))
+    found = suggesting.open_suggestions(current_user, source)
     return render_template("teach/suggestions.html", source=source, found=found, button=EmptyForm())
 
 
@@ -334,19 +351,9 @@ def reject_suggestion(slug: str):
     """Turn a suggestion down so that it is not suggested again."""
     source = _source(slug)
     if EmptyForm().validate_on_submit():
-        anchor = request.form.get("passage", "")[:64]
-        answer = normalise(request.form.get("answer", ""))[:256]
-        exists = db.session.scalar(
-            db.select(RejectedSuggestion.id).where(
-                RejectedSuggestion.source_id == source.id,
-                RejectedSuggestion.passage_anchor == anchor,
-                RejectedSuggestion.answer == answer,
-            )
-        )
-        if answer and not exists:
-            db.session.add(
-                RejectedSuggestion(source_id=source.id, passage_anchor=anchor, answer=answer)
-            )
+        if suggesting.reject_suggestion(
+            current_user, source, request.form.get("passage", ""), request.form.get("answer", "")
+        ):
             db.session.commit()
         flash(_("Suggestion rejected."), "info")
     return redirect(url_for("teach.suggestions", slug=slug))
@@ -397,7 +404,7 @@ def new_fact(slug: str):
             form.passage_id.data = int(request.args["passage_id"])
     elif form.validate_on_submit():
         try:
-            fact = authoring.save_fact(bank, _fact_input(form))
+            fact = authoring.save_fact(current_user, bank, _fact_input(form))
         except authoring.AuthoringError as error:
             _flash_problems(error.problems)
         else:
@@ -420,7 +427,7 @@ def _fact(fact_id: int) -> Fact:
 def fact(fact_id: int):
     """A fact and a preview of the question each type would make from it."""
     fact = _fact(fact_id)
-    bank = db.session.get(Bank, fact.bank_id)
+    bank = _bank_of(fact.bank_id, "view")
     previews: dict[str, Any] = {}
     if not fact.needs_review:
         form_data = _fact_data(fact)
@@ -431,7 +438,12 @@ def fact(fact_id: int):
         else:
             previews = authoring.preview_fact(bank, checked)
     return render_template(
-        "teach/fact.html", fact=fact, bank=bank, previews=previews, button=EmptyForm()
+        "teach/fact.html",
+        fact=fact,
+        bank=bank,
+        previews=previews,
+        button=EmptyForm(),
+        can_edit=permissions.can_edit(current_user, bank),
     )
 
 
@@ -459,7 +471,7 @@ def _fact_data(fact: Fact) -> dict[str, Any]:
 def edit_fact(fact_id: int):
     """Edit a fact (also how a fact flagged for review is mended)."""
     fact = _fact(fact_id)
-    bank = db.session.get(Bank, fact.bank_id)
+    bank = _bank_of(fact.bank_id)
     if request.method == "GET":
         data = _fact_data(fact)
         data["tolerance"] = Decimal(str(fact.tolerance))
@@ -468,7 +480,7 @@ def edit_fact(fact_id: int):
         form = _fact_form(bank)
         if form.validate_on_submit():
             try:
-                authoring.save_fact(bank, _fact_input(form), fact)
+                authoring.save_fact(current_user, bank, _fact_input(form), fact)
             except authoring.AuthoringError as error:
                 _flash_problems(error.problems)
             else:
@@ -484,9 +496,9 @@ def edit_fact(fact_id: int):
 def retire_fact(fact_id: int):
     """Take a fact out of quizzes."""
     fact = _fact(fact_id)
-    slug = db.session.get(Bank, fact.bank_id).slug
+    slug = _bank_of(fact.bank_id).slug
     if EmptyForm().validate_on_submit():
-        authoring.retire_fact(fact)
+        authoring.retire_fact(current_user, fact)
         db.session.commit()
         flash(_("The fact is no longer used in quizzes."), "info")
     return redirect(url_for("teach.bank", slug=slug))
@@ -610,7 +622,7 @@ def new_question(slug: str):
     if form.validate_on_submit():
         try:
             question = authoring.save_question(
-                bank, _authored_from(form), form.passage_id.data or None
+                current_user, bank, _authored_from(form), form.passage_id.data or None
             )
         except authoring.AuthoringError as error:
             _flash_problems(error.problems)
@@ -638,14 +650,14 @@ def _question(question_id: int) -> AuthoredQuestion:
 def edit_question(question_id: int):
     """Edit a hand-written or imported question; propose passages when it has none."""
     question = _question(question_id)
-    bank = db.session.get(Bank, question.bank_id)
+    bank = _bank_of(question.bank_id)
     form = _question_form(bank)
     if request.method == "GET":
         _fill_question_form(form, question)
     elif form.validate_on_submit():
         try:
             authoring.save_question(
-                bank, _authored_from(form), form.passage_id.data or None, question
+                current_user, bank, _authored_from(form), form.passage_id.data or None, question
             )
         except authoring.AuthoringError as error:
             _flash_problems(error.problems)
@@ -667,9 +679,9 @@ def edit_question(question_id: int):
 def retire_question(question_id: int):
     """Take a question out of quizzes."""
     question = _question(question_id)
-    slug = db.session.get(Bank, question.bank_id).slug
+    slug = _bank_of(question.bank_id).slug
     if EmptyForm().validate_on_submit():
-        authoring.retire_question(question)
+        authoring.retire_question(current_user, question)
         db.session.commit()
         flash(_("The question is no longer used in quizzes."), "info")
     return redirect(url_for("teach.bank", slug=slug))
@@ -711,8 +723,6 @@ def import_file(slug: str):
 def import_preview(token: str):
     """What the import would add; confirming stores all of it or nothing."""
     pending = exchange.pending_for(current_user, token)
-    if pending is None:
-        abort(404)
     bank = db.session.get(Bank, pending.bank_id)
     if exchange.expired(pending):
         db.session.delete(pending)
@@ -722,7 +732,7 @@ def import_preview(token: str):
     form = EmptyForm()
     if form.validate_on_submit():
         try:
-            counts = exchange.commit_import(pending)
+            counts = exchange.commit_import(current_user, pending)
         except exchange.ImportError_ as error:
             db.session.rollback()
             _flash_problems(error.problems)
@@ -751,16 +761,16 @@ def _describe(counts: dict[str, int]) -> str:
 @bp.route("/banks/<slug>/export.<file_format>")
 def export(slug: str, file_format: str):
     """Download the bank's questions as GIFT or Aiken, or the whole bank as .zip."""
-    bank = _bank(slug)
+    bank = _bank(slug, "view")
     if file_format == "zip":
         return Response(
-            exchange.export_zip(bank),
+            exchange.export_zip(current_user, bank),
             mimetype="application/zip",
             headers={"Content-Disposition": f'attachment; filename="{bank.slug}.zip"'},
         )
     if file_format not in ("gift", "aiken", "csv"):
         abort(404)
-    text, skipped = exchange.export_questions(bank, file_format)
+    text, skipped = exchange.export_questions(current_user, bank, file_format)
     suffix = {"gift": "gift", "aiken": "txt", "csv": "csv"}[file_format]
     headers = {"Content-Disposition": f'attachment; filename="{bank.slug}.{suffix}"'}
     if skipped:

@@ -222,3 +222,11 @@ class ImportForm(FlaskForm):
         ],
     )
     language = SelectField(_l("Language of the questions"), choices=LANGUAGE_CHOICES)
+
+
+class EditorForm(FlaskForm):
+    """A co-editor for a bank, named by user name."""
+
+    name = StringField(
+        _l("Teacher's user name"), validators=[DataRequired(), Length(min=3, max=64)]
+    )
