@@ -22,8 +22,10 @@ MIN_LENGTH = 8
 MIN_SCORE = 3
 # zxcvbn refuses longer input; a password whose first 72 characters are strong is strong.
 ESTIMATE_LENGTH = 72
-# Words anyone would try first against this site, whoever the user is.
-SITE_WORDS = ("quizapp", "quiz", "password", "contraseña", "clave", "teacher", "profesor")
+# The site's own names, and Spanish words people use as passwords that zxcvbn's English lists
+# miss: all count as guessable for everyone, next to the user's own words.
+SITE_WORDS = ("quizapp", "quiz")
+COMMON_SPANISH = ("contraseña", "clave", "secreto", "hola", "profesor", "profesora", "alumno")
 
 # zxcvbn keeps the user inputs in a module-level dictionary during a call, so two threads
 # estimating at once (a threaded server) could see each other's inputs.
@@ -39,19 +41,38 @@ def password_problem(password: str, user_inputs: Iterable[str] = ()) -> str | No
     """
     if len(password) < MIN_LENGTH:
         return _("The password needs at least %(n)d characters.", n=MIN_LENGTH)
-    inputs = [word for word in (*user_inputs, *SITE_WORDS) if word]
+    own_words = [word.lower() for word in user_inputs if word]
     with _estimate_lock:
-        result = zxcvbn(password[:ESTIMATE_LENGTH], user_inputs=inputs)
+        result = zxcvbn(
+            password[:ESTIMATE_LENGTH], user_inputs=[*own_words, *SITE_WORDS, *COMMON_SPANISH]
+        )
     if result["score"] >= MIN_SCORE:
         return None
-    return _("This password is too easy to guess: %(reason)s", reason=_reason(result))
+    return _(
+        "This password is too easy to guess: %(reason)s",
+        reason=_reason(password, own_words, result),
+    )
 
 
-def _reason(result: dict) -> str:
-    """A translated reason from the matches zxcvbn found (its own feedback is English only)."""
+def _reason(password: str, own_words: list[str], result: dict) -> str:
+    """A translated reason from the matches zxcvbn found (its own feedback is English only).
+
+    The user's own words come first, even when zxcvbn also knows them from another list (a
+    surname in the user name, say): that is the reason the user can act on.
+    """
     sequence = result.get("sequence") or []
-    if any(match.get("dictionary_name") == "user_inputs" for match in sequence):
+    lowered = password.lower()
+    site_tokens = {
+        match.get("matched_word")
+        for match in sequence
+        if match.get("dictionary_name") == "user_inputs"
+    }
+    if any(len(word) >= 3 and word in lowered for word in own_words) or site_tokens & set(
+        SITE_WORDS
+    ):
         return _("it contains your user name or the site's name.")
+    if site_tokens:
+        return _("it is one of the most common passwords, or close to one.")
     matches = [match for match in sequence if match.get("pattern") != "bruteforce"]
     if not matches:
         return _("it is short and simple; use a few unrelated words.")
