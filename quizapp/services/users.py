@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from quizapp.database import begin_write
+from quizapp.database import WRITE_OPTION, begin_write, upgrade_to_write
 from quizapp.extensions import db
 from quizapp.models import ROLES, User
 from quizapp.services.passwords import MIN_LENGTH, one_time_password, password_problem
@@ -109,10 +109,19 @@ def end_all_sessions(user: User) -> None:
     """End every session and remember-me cookie of `user` (the caller commits).
 
     Raises the session version in SQL (`+ 1` in the UPDATE), so that two requests doing it at
-    once both count; the attribute is reloaded on next access.
+    once both count; the attribute is reloaded on next access. Takes the write lock first
+    unless the caller already holds it (a request that has only read so far, such as logout).
     """
+    _hold_write_lock()
     user.session_version = User.session_version + 1
     db.session.flush()
+
+
+def _hold_write_lock() -> None:
+    session = db.session()
+    if session.in_transaction() and session.connection().get_execution_options().get(WRITE_OPTION):
+        return
+    upgrade_to_write()
 
 
 def reset_password(user: User) -> str:
