@@ -321,3 +321,25 @@ def test_other_learners_keep_their_sessions(app, student_client):
     boris = log_in(app.test_client(), "boris")
     student_client.post("/logout")
     assert _logged_in(boris)
+
+
+def test_logout_after_another_writer_committed_does_not_fail(sqlite_app):
+    """A request that has only read, then ends the sessions after another connection wrote:
+    without taking the write lock first, SQLite refuses the stale read transaction's write."""
+    import sqlite3
+
+    from quizapp.extensions import db
+    from quizapp.models import User
+    from quizapp.services.users import end_all_sessions
+
+    make_user(sqlite_app, "ana")
+    path = sqlite_app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    with sqlite_app.app_context():
+        user = db.session.scalar(db.select(User).where(User.name == "ana"))  # a read transaction
+        other = sqlite3.connect(path)
+        other.execute("UPDATE users SET locale = 'es' WHERE name = 'ana'")
+        other.commit()
+        other.close()
+        end_all_sessions(user)
+        db.session.commit()
+        assert db.session.scalar(db.select(User.session_version).where(User.name == "ana")) == 2
