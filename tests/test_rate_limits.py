@@ -182,6 +182,8 @@ def test_redis_is_used_when_configured(tmp_path, bank):
     from quizapp.models import RateLimitCounter
     from quizapp.services.banks import store_bank
 
+    # Flask-Limiter keeps the first key prefix it was given (the Limiter is global), so the
+    # keys are found by the user name below; the prefix only keeps them apart from real ones.
     prefix = f"quizapp-test-{uuid.uuid4().hex}"
     app = create_app(
         {
@@ -198,13 +200,14 @@ def test_redis_is_used_when_configured(tmp_path, bank):
         db.create_all()
         store_bank(bank, "x")
         db.session.commit()
-    make_user(app, "ana")
+    name = f"redis.{uuid.uuid4().hex[:12]}"  # the login key holds the name: find it in Redis
+    make_user(app, name)
     client = app.test_client()
-    wrong = {"name": "ana", "password": "not the password"}
+    wrong = {"name": name, "password": "not the password"}
     assert client.post("/login", data=wrong).status_code == 400
     assert client.post("/login", data=wrong).status_code == 400
     assert client.post("/login", data=wrong).status_code == 429
-    keys = redis.Redis.from_url(url).keys(f"*{prefix}*")
+    keys = redis.Redis.from_url(url).keys(f"*{name}*")
     assert keys  # counted in Redis ...
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(RateLimitCounter)) == 0
