@@ -78,6 +78,7 @@ RATE_LIMIT_VARIABLES = (
     "QUIZAPP_RATELIMIT_LOGIN",
     "QUIZAPP_RATELIMIT_REGISTER",
     "QUIZAPP_RATELIMIT_WRONG_ANSWERS",
+    "QUIZAPP_RATELIMIT_START",
 )
 EXAMPLES_PER_ENDPOINT = 3
 # The learner steps that, in rounds, are timed over their own steps.

@@ -62,12 +62,15 @@ def _resolve_paths(app: Flask) -> None:
 
 
 def _security_settings(app: Flask) -> None:
-    """Secure cookies over HTTPS; rate limits shared through Redis when it is configured."""
+    """Secure cookies over HTTPS; rate limits counted in Redis when it is configured, else in
+    the app's database, so that every worker (and server) shares the same counts."""
+    from quizapp import rate_limits  # registers the quizapp-sql:// storage scheme
+
     https = bool(app.config.get("HTTPS"))
     app.config["SESSION_COOKIE_SECURE"] = https
     app.config["REMEMBER_COOKIE_SECURE"] = https
     redis_url = app.config.get("REDIS_URL")
-    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or rate_limits.URI)
 
 
 def _secret_key(app: Flask) -> None:

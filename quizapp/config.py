@@ -22,10 +22,14 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    # Rate limits (Flask-Limiter syntax); counted in Redis when REDIS_URL is set.
+    # "Keep me logged in" lasts this many seconds (it also ends at logout and password change).
+    "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
+    # Rate limits (Flask-Limiter syntax); counted in Redis when REDIS_URL is set, else in the
+    # app's database (quizapp.rate_limits), shared by every worker either way.
     "RATELIMIT_LOGIN": "10 per minute",
     "RATELIMIT_REGISTER": "100 per hour",
     "RATELIMIT_WRONG_ANSWERS": "30 per minute",
+    "RATELIMIT_START": "20 per minute",
     "RATELIMIT_HEADERS_ENABLED": False,
     # Seconds after a timed attempt's deadline during which an answer still counts.
     "DEADLINE_GRACE_SECONDS": 30,

@@ -35,6 +35,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Raised by logout, a password change and a reset: every session and remember-me cookie
+    # carries the version it was made with (see get_id) and stops working when it changes.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     @property
     def is_teacher(self) -> bool:
@@ -60,6 +63,11 @@ bank_editors = sa.Table(
         index=True,
     ),
 )
+
+    def get_id(self) -> str:
+        """`"<id>:<session version>"`: what Flask-Login keeps in the session and signs into the
+        remember-me cookie, so that both end when the version is raised."""
+        return f"{self.id}:{self.session_version}"
 
 
 class Bank(db.Model):
@@ -290,3 +298,16 @@ class PendingImport(db.Model):
     filename: Mapped[str] = mapped_column(String(256))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class RateLimitCounter(db.Model):
+    """One fixed-window rate-limit counter, shared by every worker that uses this database.
+
+    Written only by `quizapp.rate_limits.SqlStorage`; `expires_at` is seconds since the epoch.
+    """
+
+    __tablename__ = "rate_limit_counters"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[float] = mapped_column(sa.Float, index=True)

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.services.search import SEARCH_OBJECTS
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, PASSWORD
 
 
 @pytest.fixture(params=BACKENDS)
@@ -67,12 +67,12 @@ def test_upgrade_downgrade_upgrade_keeps_working_with_data(empty_app, bank):
     with empty_app.app_context():
         upgrade()
         store_bank(bank, "x")
-        create_user("ana", "long enough", "student")
+        create_user("ana", PASSWORD, "student")
         db.session.commit()
         downgrade(revision="base")
         upgrade()
         store_bank(bank, "x")
-        create_user("ana", "long enough", "student")
+        create_user("ana", PASSWORD, "student")
         db.session.commit()
         assert db.session.execute(text("SELECT count(*) FROM facts")).scalar() == len(bank.facts)
 
@@ -114,7 +114,7 @@ def test_upgrading_a_database_that_holds_data_from_the_first_revision(empty_app,
         assert db.session.execute(text("SELECT count(*) FROM attempts")).scalar() == 1
         assert db.session.execute(text("SELECT slug, archived FROM banks")).one() == ("b", False)
         store_bank(bank, "x")
-        create_user("bea", "long enough", "student")
+        create_user("bea", PASSWORD, "student")
         db.session.commit()
         if db.engine.dialect.name == "sqlite":
             with db.engine.connect() as connection:

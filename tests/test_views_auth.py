@@ -84,7 +84,8 @@ def test_first_teacher_gets_a_one_time_password(app):
     response = client.post("/login", data={"name": name, "password": password})
     assert response.headers["Location"] == "/password"
     response = client.post(
-        "/password", data={"password": "new secret 1", "confirm": "new secret 1"}
+        "/password",
+        data={"current": password, "password": "new secret 1", "confirm": "new secret 1"},
     )
     assert response.status_code == 302
     client.post("/logout")

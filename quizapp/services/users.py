@@ -1,4 +1,9 @@
-"""Accounts: create users, check passwords, make sure a first admin exists; roles and resets."""
+"""Accounts: create users, check and change passwords, end sessions, roles and resets.
+
+Every session and remember-me cookie carries the user's `session_version` (see
+`User.get_id`); raising it ends them all at once. Logout, a password change and a reset do so.
+The first teacher that `flask setup` makes is an admin.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +15,22 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from quizapp.database import begin_write
+from quizapp.database import WRITE_OPTION, begin_write, upgrade_to_write
 from quizapp.extensions import db
 from quizapp.models import ROLES, TEACHING_ROLES, User
+from quizapp.services.passwords import MIN_LENGTH, one_time_password, password_problem
 from quizapp.services.permissions import Actor, require_admin
 
 NAME_PATTERN = re.compile(r"^[\w.\-]{3,64}$")
-MIN_PASSWORD = 8
+MIN_PASSWORD = MIN_LENGTH
 
 
 class AccountError(ValueError):
     """A refused account change; the message is meant for the user."""
+
+
+class WrongPasswordError(AccountError):
+    """The current password given to confirm a change is wrong."""
 
 
 def find_user(name: str) -> User | None:
@@ -29,7 +39,11 @@ def find_user(name: str) -> User | None:
 
 
 def create_user(name: str, password: str, role: str = "student") -> User:
-    """Add a user with a hashed password (the caller commits)."""
+    """Add a user with a hashed password (the caller commits).
+
+    Raises AccountError for a bad or taken name, an unknown role, or a short or guessable
+    password (see `check_password_strength`).
+    """
     name = name.strip()
     if not NAME_PATTERN.match(name):
         raise AccountError(
@@ -37,8 +51,7 @@ def create_user(name: str, password: str, role: str = "student") -> User:
         )
     if role not in ROLES:
         raise AccountError(_("The role must be one of: %(roles)s.", roles=", ".join(ROLES)))
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(_("The password needs at least %(n)d characters.", n=MIN_PASSWORD))
+    check_password_strength(password, name)
     # Hash before taking the write lock: it is the slow part.
     password_hash = generate_password_hash(password)
     begin_write()
@@ -64,12 +77,53 @@ def authenticate(name: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def change_password(user: User, new_password: str) -> None:
-    """Set a new password and clear the one-time flag (the caller commits)."""
-    if len(new_password) < MIN_PASSWORD:
-        raise AccountError(_("The password needs at least %(n)d characters.", n=MIN_PASSWORD))
-    user.password_hash = generate_password_hash(new_password)
+def check_password_strength(password: str, name: str) -> None:
+    """Refuse a short or guessable password (the user's name counts as guessable).
+
+    Raises AccountError with a translated message that says why.
+    """
+    problem = password_problem(password, user_inputs=[name, *re.split(r"[._\-]+", name)])
+    if problem:
+        raise AccountError(problem)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Replace the password after checking the current one (a one-time password too).
+
+    Clears the one-time flag and ends every session and remember-me cookie of the user; the
+    caller commits and, to stay logged in on this device, logs the user in again.
+    Raises WrongPasswordError when the current password is wrong, AccountError when the new one
+    equals it or is too weak.
+    """
+    if not check_password_hash(user.password_hash, current_password):
+        raise WrongPasswordError(_("The current password is wrong."))
+    if new_password == current_password:
+        raise AccountError(_("The new password must differ from the current one."))
+    check_password_strength(new_password, user.name)
+    password_hash = generate_password_hash(new_password)
+    begin_write()
+    user.password_hash = password_hash
     user.must_change_password = False
+    end_all_sessions(user)
+
+
+def end_all_sessions(user: User) -> None:
+    """End every session and remember-me cookie of `user` (the caller commits).
+
+    Raises the session version in SQL (`+ 1` in the UPDATE), so that two requests doing it at
+    once both count; the attribute is reloaded on next access. Takes the write lock first
+    unless the caller already holds it (a request that has only read so far, such as logout).
+    """
+    _hold_write_lock()
+    user.session_version = User.session_version + 1
+    db.session.flush()
+
+
+def _hold_write_lock() -> None:
+    session = db.session()
+    if session.in_transaction() and session.connection().get_execution_options().get(WRITE_OPTION):
+        return
+    upgrade_to_write()
 
 
 def ensure_teacher(name: str = "teacher") -> tuple[User, str] | None:
@@ -79,7 +133,7 @@ def ensure_teacher(name: str = "teacher") -> tuple[User, str] | None:
         return None
     while find_user(name) is not None:
         name = f"{name}{secrets.randbelow(1000)}"
-    password = secrets.token_urlsafe(12)
+    password = one_time_password()
     user = create_user(name, password, role="admin")
     user.must_change_password = True
     return user, password
@@ -125,15 +179,21 @@ def set_role(actor: Actor, user: User, role: str) -> None:
                 _("%(name)s is the last admin: make another admin first.", name=user.name)
             )
     user.role = role
+    # Sessions carry what the role allowed: the user signs in again under the new role.
+    end_all_sessions(user)
 
 
 def reset_password(actor: Actor, user: User) -> str:
     """Give a user a new one-time password, which must be changed at the next login.
 
     Returns the password, to be shown once and never stored in clear (the caller commits).
+    Ends every session and remember-me cookie of the user.
     """
     require_admin(actor)
-    password = secrets.token_urlsafe(12)
-    user.password_hash = generate_password_hash(password)
+    password = one_time_password()
+    password_hash = generate_password_hash(password)
+    begin_write()
+    user.password_hash = password_hash
     user.must_change_password = True
+    end_all_sessions(user)
     return password

@@ -1,4 +1,9 @@
-"""Accounts in the browser: register, log in, log out, change a one-time password."""
+"""Accounts in the browser: register, log in, log out, change a (one-time) password.
+
+Logging out and changing the password end every session of the user, on every device (the
+session version, see `services.users`). Until a one-time password is changed, every page but
+the change-password page and logout redirects there.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -52,7 +58,7 @@ def safe_next(target: str | None) -> str | None:
 @limiter.limit(
     lambda: current_app.config["RATELIMIT_REGISTER"],
     methods=["POST"],
-    error_message="Too many accounts were created from here; please wait and try again.",
+    error_message=lambda: _("Too many accounts were created from here; please wait and try again."),
 )
 def register():
     """Create a student account and log in."""
@@ -76,7 +82,7 @@ def register():
     lambda: current_app.config["RATELIMIT_LOGIN"],
     methods=["POST"],
     key_func=_login_key,
-    error_message="Too many login attempts; please wait a minute and try again.",
+    error_message=lambda: _("Too many login attempts; please wait a minute and try again."),
 )
 def login():
     """Log in; a one-time password must be changed first."""
@@ -97,27 +103,71 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (a POST, so that a link cannot log anyone out)."""
+    """Log out everywhere (a POST, so that a link cannot log anyone out).
+
+    Every session and remember-me cookie of the user ends, including copies of this one.
+    """
     form = EmptyForm()
     if form.validate_on_submit():
-        logout_user()
+        if current_user.is_authenticated:
+            users.end_all_sessions(current_user)
+            db.session.commit()
         session.clear()
-        flash(_("You are logged out."), "info")
+        logout_user()  # after clear(): it marks the remember-me cookie for deletion
+        flash(_("You are logged out, on this device and every other."), "info")
     return redirect(url_for("quiz.home"))
+
+
+def _password_key() -> str:
+    return f"password:{current_user.id}"
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_LOGIN"],
+    methods=["POST"],
+    key_func=_password_key,
+    # A stolen session must not become a way to guess the password: wrong guesses count.
+    deduct_when=lambda response: bool(g.get("wrong_current_password")),
+    error_message=lambda: _("Too many wrong passwords; please wait a minute and try again."),
+)
 def change_password():
-    """Choose a new password."""
+    """Choose a new password, giving the current (or one-time) one.
+
+    The user's other sessions and remember-me cookies end; this one goes on, logged in again
+    with the new session version (and remembered again if it was).
+    """
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            users.change_password(current_user, form.password.data)
+            users.change_password(current_user, form.current.data, form.password.data)
+        except users.WrongPasswordError as error:
+            g.wrong_current_password = True
+            form.current.errors.append(str(error))
         except users.AccountError as error:
             form.password.errors.append(str(error))
         else:
             db.session.commit()
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            user = current_user._get_current_object()  # the user, not the proxy to it
+            login_user(user, remember=remembered in request.cookies)
             flash(_("Your password is changed."), "success")
             return redirect(url_for("quiz.home"))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200
+
+
+# Endpoints a user with a one-time password may still reach.
+ONE_TIME_PASSWORD_ALLOWED = frozenset(
+    {"auth.change_password", "auth.logout", "static", "ops.healthz", "i18n.choose_language"}
+)
+
+
+@bp.before_app_request
+def require_password_change():
+    """Send a user who logged in with a one-time password to the change-password page."""
+    if request.endpoint in ONE_TIME_PASSWORD_ALLOWED or request.endpoint is None:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return None

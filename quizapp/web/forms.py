@@ -69,8 +69,9 @@ class RegisterForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    """Replace a (one-time) password."""
+    """Replace a (one-time) password, giving the current one."""
 
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=256)])
     password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=8, max=256)]
     )

@@ -55,8 +55,22 @@ def home():
     return render_template("quiz/home.html", banks=listed, unfinished=unfinished)
 
 
+def _learner_key() -> str:
+    # The account id, not get_id(): that changes at every logout and would reset the count.
+    return f"learner:{current_user.id}"
+
+
 @bp.route("/banks/<slug>/start", methods=["POST"])
 @login_required
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_START"],
+    methods=["POST"],
+    key_func=_learner_key,
+    # Each start freezes a question set in the database: a loop of starts must not fill it.
+    error_message=lambda: _(
+        "You started too many quizzes in a short time; wait a minute before starting another."
+    ),
+)
 def start(slug: str):
     """Start a new attempt with its own frozen question set."""
     bank = db.session.scalar(db.select(Bank).where(Bank.slug == slug))
@@ -93,10 +107,6 @@ def _owned_attempt(attempt_id: int, write: bool = False):
     return attempt
 
 
-def _learner_key() -> str:
-    return f"learner:{current_user.get_id()}"
-
-
 @bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
 @login_required
 @limiter.limit(
@@ -105,7 +115,9 @@ def _learner_key() -> str:
     key_func=_learner_key,
     # Only wrong answers count, so that guessing answers by brute force is slowed down.
     deduct_when=lambda response: bool(g.get("wrong_answer")),
-    error_message="Too many wrong answers in a short time; wait a minute before answering again.",
+    error_message=lambda: _(
+        "Too many wrong answers in a short time; wait a minute before answering again."
+    ),
 )
 def question(attempt_id: int, position: int):
     """Show a question; on POST check and store the answer, then show its feedback (PRG).

@@ -62,9 +62,7 @@ def register(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    login_manager.user_loader(load_user)
 
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.filters["rich"] = rich_text
@@ -139,6 +137,21 @@ def register(app: Flask) -> None:
         return error_page(
             500, _("Something went wrong"), _("The error has been logged. Please try again.")
         )
+
+
+def load_user(session_id: str) -> User | None:
+    """The user of a session or remember-me cookie holding `"<id>:<session version>"`.
+
+    None (anonymous) when the version is no longer the user's: the session ended at logout, a
+    password change or a reset. A bare id (a session from before versions existed) is refused.
+    """
+    user_id, _colon, version = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
 
 
 def highlight(source: dict | object) -> Markup:
