@@ -49,6 +49,11 @@ class User(UserMixin, db.Model):
         """Whether this user manages accounts and roles."""
         return self.role == "admin"
 
+    def get_id(self) -> str:
+        """`"<id>:<session version>"`: what Flask-Login keeps in the session and signs into the
+        remember-me cookie, so that both end when the version is raised."""
+        return f"{self.id}:{self.session_version}"
+
 
 # Co-editors of a browser-made bank: teachers the owner lets edit it (the owner is not listed).
 bank_editors = sa.Table(
@@ -63,11 +68,6 @@ bank_editors = sa.Table(
         index=True,
     ),
 )
-
-    def get_id(self) -> str:
-        """`"<id>:<session version>"`: what Flask-Login keeps in the session and signs into the
-        remember-me cookie, so that both end when the version is raised."""
-        return f"{self.id}:{self.session_version}"
 
 
 class Bank(db.Model):
