@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, redirect, render_template, request, url_for
+from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,17 +15,6 @@ from quizapp.services import permissions
 
 # Pages that must not be stored by a browser or proxy even before anyone is logged in.
 NO_STORE_ENDPOINTS = frozenset({"auth.login", "auth.register", "auth.change_password"})
-# What a user who must first replace a one-time password may still reach.
-PASSWORD_FREE_ENDPOINTS = frozenset(
-    {
-        "static",
-        "auth.change_password",
-        "auth.logout",
-        "auth.login",
-        "ops.healthz",
-        "i18n.choose_language",
-    }
-)
 
 
 def register(app: Flask) -> None:
@@ -36,16 +25,6 @@ def register(app: Flask) -> None:
     for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp, teach.bp, admin.bp, i18n.bp):
         app.register_blueprint(blueprint)
     ops.register(app)
-
-    @app.before_request
-    def one_time_password_first():
-        """A user holding a one-time password (first teacher, or reset by an admin) chooses
-        their own before anything else."""
-        if request.endpoint in PASSWORD_FREE_ENDPOINTS or request.endpoint is None:
-            return None
-        if current_user.is_authenticated and current_user.must_change_password:
-            return redirect(url_for("auth.change_password"))
-        return None
 
     @app.after_request
     def no_store_when_logged_in(response: Response) -> Response:
