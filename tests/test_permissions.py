@@ -509,7 +509,9 @@ def test_the_admin_changes_roles_but_never_leaves_the_site_without_an_admin(app,
     with app.app_context():
         roles = {u.name: u.role for u in db.session.scalars(db.select(User))}
     assert roles["ana"] == "teacher" and roles["duena"] == "admin" and roles["jefa"] == "teacher"
-    assert admin.get("/admin/users").status_code == 403  # no longer an admin
+    # A role change ends the user's sessions: signed in again, the former admin is refused.
+    assert admin.get("/admin/users").status_code == 302
+    assert _client(app, "admin").get("/admin/users").status_code == 403
 
 
 def test_a_password_reset_is_shown_once_and_must_be_changed(app, people):
