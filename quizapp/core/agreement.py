@@ -1,0 +1,113 @@
+"""Words in place: an answer's span on word boundaries, and swapping it for another value.
+
+A true/false question's false statement swaps the answer's span for a wrong value of the same
+category. The swap keeps the sentence grammatical or is not made:
+
+- English: the indefinite article right before the span is chosen again for the new value
+  ("a"/"an", by `inflect`, which knows "an hour", "a union", "an SS officer"); the new value
+  must have the answer's grammatical number (singular/plural), since the verb agrees with it.
+- Spanish: the new value must have the answer's gender and number, so every article and
+  adjective that agrees with the answer agrees with it too. Articles are not rewritten: an
+  adjective or participle elsewhere in the sentence may agree as well ("fue establecida").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import inflect
+
+# A "word" character: letters (any script), digits and the underscore.
+_BEFORE = r"(?<!\w)"
+_AFTER = r"(?!\w)"
+_ENGLISH_ARTICLE = re.compile(r"(?<!\w)(an?|An?|AN?)(\s+)$")
+
+
+@lru_cache(maxsize=1)
+def _inflect() -> inflect.engine:
+    return inflect.engine()
+
+
+def word_pattern(phrase: str, ignore_case: bool = False) -> re.Pattern[str]:
+    """A regex finding the phrase as whole words: not preceded or followed by a letter/digit."""
+    return re.compile(_BEFORE + re.escape(phrase) + _AFTER, re.IGNORECASE if ignore_case else 0)
+
+
+def word_spans(text: str, phrase: str, ignore_case: bool = False) -> list[tuple[int, int]]:
+    """Every (start, end) where the phrase stands in the text as whole words ("Roma" is not
+    found in "Romanians", "dos" not in "entrenados"). Empty for an empty phrase."""
+    if not phrase.strip():
+        return []
+    return [m.span() for m in word_pattern(phrase, ignore_case).finditer(text)]
+
+
+def answer_span(statement: str, answer: str) -> tuple[int, int] | None:
+    """The span of the answer in its statement: its first whole-word occurrence, as written
+    (case-sensitive), or None when the statement does not contain it on word boundaries."""
+    spans = word_spans(statement, answer)
+    return spans[0] if spans else None
+
+
+def english_article(noun_phrase: str) -> str:
+    """ "a" or "an" for the phrase, as English speakers say it (via inflect)."""
+    return _inflect().a(noun_phrase).split(" ", 1)[0]
+
+
+def _match_case(word: str, model: str) -> str:
+    if model.isupper() and len(model) > 1:
+        return word.upper()
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def replace_span(language: str, text: str, span: tuple[int, int], replacement: str) -> str:
+    """The text with span replaced by `replacement`, keeping what agrees with it right.
+
+    In English an "a"/"an" right before the span is chosen again for the replacement. At the
+    start of the text the replacement takes a capital if the replaced words had one.
+    """
+    start, end = span
+    before, after = text[:start], text[end:]
+    if language == "en":
+        article = _ENGLISH_ARTICLE.search(before)
+        if article:
+            chosen = _match_case(english_article(replacement), article.group(1))
+            before = before[: article.start(1)] + chosen + article.group(2)
+    if start == 0 and text[:1].isupper() and replacement[:1].islower():
+        replacement = replacement[:1].upper() + replacement[1:]
+    return before + replacement + after
+
+
+def agrees(
+    language: str,
+    gender: str | None,
+    number: str,
+    other_gender: str | None,
+    other_number: str,
+) -> bool:
+    """Whether a value with (other_gender, other_number) may take the place of an answer with
+    (gender, number) in a sentence of the language without breaking agreement.
+
+    Number must be equal in both languages. Spanish also needs both genders known and equal
+    (an unknown gender could break "la"/"el" or an adjective); English has no gender.
+    """
+    if (number or "singular") != (other_number or "singular"):
+        return False
+    if language == "es":
+        return gender is not None and gender == other_gender
+    return True
+
+
+def cut_words(text: str, marker: str) -> bool:
+    """Whether any `marker` in the text stands glued to a letter or digit (cuts a word)."""
+    for match in re.finditer(re.escape(marker), text):
+        start, end = match.span()
+        if (start > 0 and _is_word(text[start - 1])) or (end < len(text) and _is_word(text[end])):
+            return True
+    return False
+
+
+def _is_word(char: str) -> bool:
+    return bool(re.match(r"\w", char))
