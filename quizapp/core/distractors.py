@@ -1,8 +1,15 @@
-"""Wrong answers that look right: same kind, same language, same form as the key.
+"""Wrong answers that look right: same category, same language, same form as the key.
 
-Names come from the bank's other facts and its curated pools; dates, years and numbers are made
-near the key and written in its form. The key's rank among the options (by value, or by length
-for names) is drawn uniformly, so "pick the middle one" or "pick the longest" never pays.
+Names come from the bank's curated pools and its other facts' answers, of the key's own
+(language, kind, category) only: a question about a country offers countries, one about a
+historian offers historians. A name fact without a category gets no wrong options. Dates, years
+and numbers are made near the key and written in its form. The key's rank among the options (by
+value, or by length for names) is drawn uniformly, so "pick the middle one" or "pick the
+longest" never pays.
+
+A wrong option is never an accepted answer, an excluded value, a value named in the evidence,
+or an accepted answer of a fact about the same subject (the same topic, or the same passage,
+kind and category): those could be true.
 """
 
 from __future__ import annotations
@@ -11,9 +18,10 @@ import datetime as dt
 import random
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
-from quizapp.core.bank import NUMERIC_KINDS, Fact
+from quizapp.core.bank_model import NAME_KINDS, NUMERIC_KINDS, Fact, PoolEntry
 from quizapp.core.values import (
     PartialDate,
     contains_phrase,
@@ -29,55 +37,128 @@ YEAR_SPREAD = 6
 LATEST_YEAR = dt.date.today().year
 # How many random candidates are looked at per question: keeps the cost flat in the bank's size.
 SAMPLE_SIZE = 48
+# Multiple choice shows the key and this many wrong options.
+WRONG_OPTIONS = 3
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A value that may stand as a wrong answer, with the grammar it carries in a sentence."""
+
+    text: str
+    gender: str | None = None
+    number: str = "singular"
+
+
+CategoryKey = tuple[str, str, str]  # (language, kind, category)
 
 
 class DistractorIndex:
-    """Candidate wrong answers per (language, kind), built once per bank."""
+    """Candidate wrong answers per (language, kind, category), built once per bank.
 
-    def __init__(self, facts: Iterable[Fact], pools: dict[str, dict[str, list[str]]]):
-        self._candidates: dict[tuple[str, str], list[str]] = defaultdict(list)
-        seen: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for language, by_kind in pools.items():
-            for kind, values in by_kind.items():
-                for value in values:
-                    self._add(seen, (language, kind), value)
+    `pools` maps a language to its `PoolEntry` list (see core.bank_model). Checks that depend
+    on one fact (`can_offer`) are cached per fact, so a bank is indexed in linear time.
+    """
+
+    def __init__(self, facts: Iterable[Fact], pools: dict[str, list[PoolEntry]]):
+        facts = list(facts)
+        self._candidates: dict[CategoryKey, list[Candidate]] = defaultdict(list)
+        seen: dict[CategoryKey, set[str]] = defaultdict(set)
+        for language, entries in pools.items():
+            for entry in entries:
+                if entry.category:
+                    key = (language, entry.kind, entry.category)
+                    self._add(seen, key, Candidate(entry.text, entry.gender, entry.number))
         for fact in facts:
-            if fact.kind not in NUMERIC_KINDS and fact.kind != "date":
-                self._add(seen, (fact.language, fact.kind), fact.answer)
+            if fact.kind in NAME_KINDS and fact.category:
+                key = (fact.language, fact.kind, fact.category)
+                self._add(seen, key, Candidate(fact.answer, fact.gender, fact.number))
+        # What is true of a subject: the answers of its topic's facts, and of the facts of the
+        # same passage, kind and category (one sentence naming two countries proves both).
+        self._by_topic: dict[str, set[str]] = defaultdict(set)
+        self._by_passage: dict[tuple[str, str, str | None], set[str]] = defaultdict(set)
+        self.statements: set[str] = set()
+        for fact in facts:
+            forms = {normalise(form) for form in fact.accepted}
+            self._by_topic[fact.topic] |= forms
+            self._by_passage[(fact.passage_id, fact.kind, fact.category)] |= forms
+            self.statements.add(normalise(fact.statement))
+        self._offer_cache: dict[Fact, int] = {}
+        # Other per-fact results derived from this index (core.false_statements caches here).
+        self.memo: dict[tuple[str, Fact], object] = {}
 
-    def _add(self, seen: dict[tuple[str, str], set[str]], key: tuple[str, str], value: str) -> None:
-        folded = normalise(value)
+    def _add(self, seen: dict[CategoryKey, set[str]], key: CategoryKey, value: Candidate) -> None:
+        folded = normalise(value.text)
         if folded and folded not in seen[key]:
             seen[key].add(folded)
             self._candidates[key].append(value)
 
-    def candidates(self, language: str, kind: str) -> list[str]:
-        """All names of this kind and language that may serve as wrong answers."""
-        return self._candidates.get((language, kind), [])
+    def candidates(self, language: str, kind: str, category: str | None) -> list[Candidate]:
+        """Every value of this (language, kind, category) that may serve as a wrong answer."""
+        if not category:
+            return []
+        return self._candidates.get((language, kind, category), [])
+
+    def true_of_subject(self, fact: Fact) -> set[str]:
+        """Normalised values that are (or may be) true of the fact's subject: never wrong."""
+        return self._by_topic.get(fact.topic, set()) | self._by_passage.get(
+            (fact.passage_id, fact.kind, fact.category), set()
+        )
+
+    def acceptable(self, fact: Fact, candidate: str) -> bool:
+        """Whether a value may be offered as wrong for the fact (see acceptable_distractor),
+        and is no accepted answer of a fact about the same subject."""
+        folded = normalise(candidate)
+        return folded not in self.true_of_subject(fact) and acceptable_distractor(fact, candidate)
+
+    def name_candidates(self, fact: Fact, rng: random.Random | None = None) -> list[Candidate]:
+        """The acceptable wrong values of a name fact's category, distinct, shuffled by rng
+        (in index order without one). A random sample is looked at first; the rest only when
+        the sample falls short, so a category with enough values always gives them."""
+        pool = self.candidates(fact.language, fact.kind, fact.category)
+        order = list(range(len(pool)))
+        if rng is not None:
+            if len(pool) > SAMPLE_SIZE:
+                head = rng.sample(order, SAMPLE_SIZE)
+                chosen = set(head)
+                order = head + [i for i in order if i not in chosen]
+            else:
+                rng.shuffle(order)
+        usable: list[Candidate] = []
+        seen: set[str] = set()
+        for index in order:
+            candidate = pool[index]
+            folded = normalise(candidate.text)
+            if folded in seen or not self.acceptable(fact, candidate.text):
+                continue
+            seen.add(folded)
+            usable.append(candidate)
+        return usable
+
+    def can_offer(self, fact: Fact, count: int = WRONG_OPTIONS) -> bool:
+        """Whether `choose(fact, count, rng)` gives `count` options, whatever the rng.
+
+        A name fact needs a category with `count` acceptable values; a date, year or number
+        needs `count` values near it (its accepted values left out).
+        """
+        if fact not in self._offer_cache:
+            if fact.kind in NAME_KINDS:
+                found = len(self.name_candidates(fact))
+            else:
+                found = len(self.choose(fact, WRONG_OPTIONS * 2, random.Random(0)))
+            self._offer_cache[fact] = found
+        return self._offer_cache[fact] >= count
 
     def choose(self, fact: Fact, count: int, rng: random.Random) -> list[str]:
-        """Up to `count` distinct wrong answers for the fact, in the key's kind and form."""
+        """Up to `count` distinct wrong answers for the fact, in the key's category and form."""
         if fact.kind == "date":
-            return _near_dates(fact, count, rng)
+            return _near_dates(fact, count, rng, self.true_of_subject(fact))
         if fact.kind in NUMERIC_KINDS:
-            return _near_numbers(fact, count, rng)
+            return _near_numbers(fact, count, rng, self.true_of_subject(fact))
         return self._names(fact, count, rng)
 
     def _names(self, fact: Fact, count: int, rng: random.Random) -> list[str]:
-        pool = self.candidates(fact.language, fact.kind)
-        if len(pool) > SAMPLE_SIZE:
-            sample = [pool[i] for i in rng.sample(range(len(pool)), SAMPLE_SIZE)]
-        else:
-            sample = list(pool)
-            rng.shuffle(sample)
-        chosen_folded: list[str] = []
-        usable: list[str] = []
-        for candidate in sample:
-            folded = normalise(candidate)
-            if folded in chosen_folded or not acceptable_distractor(fact, candidate):
-                continue
-            chosen_folded.append(folded)
-            usable.append(candidate)
+        usable = [c.text for c in self.name_candidates(fact, rng)]
         return _by_length_rank(fact.answer, usable, count, rng)
 
 
@@ -121,7 +202,9 @@ def _split_ranks(count: int, below: int, above: int, rng: random.Random) -> tupl
     return n, count - n
 
 
-def _near_numbers(fact: Fact, count: int, rng: random.Random) -> list[str]:
+def _near_numbers(
+    fact: Fact, count: int, rng: random.Random, related: set[str] | None = None
+) -> list[str]:
     quantity = parse_quantity(fact.answer)
     if quantity is None:
         return []
@@ -146,8 +229,15 @@ def _near_numbers(fact: Fact, count: int, rng: random.Random) -> list[str]:
     below = _steps(figure, low, -step, gap)
     above = _steps(figure, high, step, gap)
     accepted_values = {q.value for q in map(parse_quantity, fact.accepted) if q}
-    below = [v for v in below if v * scale not in accepted_values]
-    above = [v for v in above if v * scale not in accepted_values]
+    related = related or set()
+
+    def fresh(value: Decimal) -> bool:
+        return value * scale not in accepted_values and (
+            not related or normalise(format_like(fact.answer, value)) not in related
+        )
+
+    below = [v for v in below if fresh(v)]
+    above = [v for v in above if fresh(v)]
     n_below, n_above = _split_ranks(count, len(below), len(above), rng)
     values = rng.sample(below, n_below) + rng.sample(above, n_above)
     return [format_like(fact.answer, value) for value in values]
@@ -177,7 +267,9 @@ def _rounding_step(figure: Decimal) -> Decimal:
     return Decimal(10**zeros)
 
 
-def _near_dates(fact: Fact, count: int, rng: random.Random) -> list[str]:
+def _near_dates(
+    fact: Fact, count: int, rng: random.Random, related: set[str] | None = None
+) -> list[str]:
     key = parse_date(fact.answer)
     if key is None:
         return []
@@ -192,6 +284,9 @@ def _near_dates(fact: Fact, count: int, rng: random.Random) -> list[str]:
             fresh = candidate and candidate not in accepted and candidate not in bucket
             if fresh and (candidate.year is None or candidate.year <= LATEST_YEAR):
                 bucket.append(candidate)
+    if related:
+        before = [d for d in before if normalise(format_date_like(fact.answer, d)) not in related]
+        after = [d for d in after if normalise(format_date_like(fact.answer, d)) not in related]
     n_before, n_after = _split_ranks(count, len(before), len(after), rng)
     dates = rng.sample(before, n_before) + rng.sample(after, n_after)
     return [format_date_like(fact.answer, d) for d in dates]

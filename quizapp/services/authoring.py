@@ -450,18 +450,30 @@ def preview_fact(bank: Bank, fact: core.Fact) -> dict[str, Question | str]:
         if question_type.group:
             previews[name] = (
                 _("Made with other facts that have a label.")
-                if question_type.eligible(fact)
-                else _("Needs a label (and, for ordering, a date or year).")
+                if question_type.eligible(fact, context)
+                else _("Needs a label (and, for ordering, a date or year marked as an event).")
             )
             continue
-        if not question_type.eligible(fact):
-            previews[name] = _("Not possible for this fact.")
+        if not question_type.eligible(fact, context):
+            previews[name] = _why_not(name, fact)
             continue
         built = question_type.build([fact], context)
-        previews[name] = (
-            built if built is not None else _("Not enough wrong answers of this kind yet.")
-        )
+        previews[name] = built if built is not None else _("Not possible for this fact.")
     return previews
+
+
+def _why_not(type_name: str, fact: core.Fact) -> str:
+    """Why a fact cannot make a question of this type, in words a teacher can act on."""
+    if type_name == "mcq":
+        if fact.kind in core.NAME_KINDS and not fact.category:
+            return _("Give the fact a category: wrong options come from its category only.")
+        return _("Its category has fewer than three usable wrong answers yet.")
+    if type_name == "tf":
+        return _(
+            "No false form: write a false statement, or give a category (and a gender in "
+            "Spanish) with values that fit the sentence."
+        )
+    return _("Not possible for this fact.")
 
 
 # ---------------------------------------------------------------------------------------------
