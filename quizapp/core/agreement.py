@@ -5,7 +5,9 @@ category. The swap keeps the sentence grammatical or is not made:
 
 - English: the indefinite article right before the span is chosen again for the new value
   ("a"/"an", by `inflect`, which knows "an hour", "a union", "an SS officer"); the new value
-  must have the answer's grammatical number (singular/plural), since the verb agrees with it.
+  must have the answer's grammatical number (singular/plural), since the verb agrees with it;
+  a place after "the" is swapped only for a place said with "the", and one without "the" only
+  for one without ("the Soviet Union" never becomes "the Poland").
 - Spanish: the new value must have the answer's gender and number, so every article and
   adjective that agrees with the answer agrees with it too. Articles are not rewritten: an
   adjective or participle elsewhere in the sentence may agree as well ("fue establecida").
@@ -22,6 +24,35 @@ import inflect
 _BEFORE = r"(?<!\w)"
 _AFTER = r"(?!\w)"
 _ENGLISH_ARTICLE = re.compile(r"(?<!\w)(an?|An?|AN?)(\s+)$")
+_ENGLISH_THE = re.compile(r"(?<!\w)[Tt]he\s+$")
+# Place names that take "the" in English: plurals, and names ending in one of these nouns
+# ("the Soviet Union", "the Eastern Front", "the Black Sea", "the Danube").
+_THE_NOUNS = frozenset(
+    [
+        "union",
+        "states",
+        "republic",
+        "kingdom",
+        "empire",
+        "reich",
+        "front",
+        "sea",
+        "river",
+        "ocean",
+        "mountains",
+        "netherlands",
+        "balkans",
+        "carpathians",
+        "alps",
+        "danube",
+        "prut",
+        "dniester",
+        "dnieper",
+        "caucasus",
+        "crimea",
+        "banat",
+    ]
+)
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +83,19 @@ def answer_span(statement: str, answer: str) -> tuple[int, int] | None:
 def english_article(noun_phrase: str) -> str:
     """ "a" or "an" for the phrase, as English speakers say it (via inflect)."""
     return _inflect().a(noun_phrase).split(" ", 1)[0]
+
+
+def after_the(text: str, span: tuple[int, int]) -> bool:
+    """Whether the words at span follow a "the" (English)."""
+    return _ENGLISH_THE.search(text[: span[0]]) is not None
+
+
+def place_takes_the(name: str, number: str = "singular") -> bool:
+    """Whether an English place name is said with "the": plurals ("the United States") and
+    names ending in a common noun ("the Soviet Union", "the Eastern Front"), not "Hungary".
+    A heuristic: a bank can state it by using the name after "the" in a fact's statement."""
+    words = name.split()
+    return number == "plural" or (bool(words) and words[-1].casefold() in _THE_NOUNS)
 
 
 def _match_case(word: str, model: str) -> str:

@@ -111,6 +111,13 @@ class Fact:
     file: str = ""
     line: int | None = None
 
+    def __post_init__(self) -> None:
+        # Lists given by callers become tuples: a fact is hashable (indexes cache by fact).
+        for name in ("stems", "alternatives", "exclude_distractors", "false_statements"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value or ()))
+
     @property
     def document_id(self) -> str:
         """The id of the source document the fact's passage belongs to."""

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from quizapp.core.agreement import after_the, answer_span
 from quizapp.core.bank_model import NAME_KINDS, NUMERIC_KINDS, Fact, PoolEntry
 from quizapp.core.values import (
     PartialDate,
@@ -78,7 +79,12 @@ class DistractorIndex:
         self._by_topic: dict[str, set[str]] = defaultdict(set)
         self._by_passage: dict[tuple[str, str, str | None], set[str]] = defaultdict(set)
         self.statements: set[str] = set()
+        # English names a statement says with "the" ("the Soviet Union"): see false_statements.
+        self.said_with_the: set[str] = set()
         for fact in facts:
+            span = answer_span(fact.statement, fact.answer) if fact.language == "en" else None
+            if span is not None and after_the(fact.statement, span):
+                self.said_with_the.add(normalise(fact.answer))
             forms = {normalise(form) for form in fact.accepted}
             self._by_topic[fact.topic] |= forms
             self._by_passage[(fact.passage_id, fact.kind, fact.category)] |= forms

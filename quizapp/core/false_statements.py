@@ -13,7 +13,13 @@ from __future__ import annotations
 
 import random
 
-from quizapp.core.agreement import agrees, answer_span, replace_span
+from quizapp.core.agreement import (
+    after_the,
+    agrees,
+    answer_span,
+    place_takes_the,
+    replace_span,
+)
 from quizapp.core.bank_model import NAME_KINDS, Fact
 from quizapp.core.distractors import DistractorIndex
 from quizapp.core.values import contains_phrase, normalise
@@ -37,6 +43,7 @@ def swapped_statements(
             c.text
             for c in index.name_candidates(fact, rng)
             if agrees(fact.language, fact.gender, fact.number, c.gender, c.number)
+            and _same_article(fact, span, c.text, c.number, index)
         ]
     else:
         values = index.choose(fact, NEAR_VALUES, rng or random.Random(0))
@@ -51,6 +58,16 @@ def swapped_statements(
         if len(made) >= limit:
             break
     return made
+
+
+def _same_article(
+    fact: Fact, span: tuple[int, int], value: str, number: str, index: DistractorIndex
+) -> bool:
+    """English places: "the" before the answer must suit the value too (and its absence)."""
+    if fact.language != "en" or fact.kind != "place":
+        return True
+    takes_the = place_takes_the(value, number) or normalise(value) in index.said_with_the
+    return after_the(fact.statement, span) == takes_the
 
 
 def can_be_false(fact: Fact, index: DistractorIndex) -> bool:
