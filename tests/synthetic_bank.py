@@ -29,7 +29,8 @@ EN_FACTS: list[tuple[str, str, str | None, str, str, dict[str, Any]]] = [
     ("coup-king", "person", "monarch", "Michael I",
      "Michael I led the coup of August 1944.", {}),
     ("conducator", "person", "general", "Ion Antonescu",
-     "The regime of Ion Antonescu allied Romania with Germany.", {}),
+     "The regime of Ion Antonescu allied Romania with Germany.",
+     {"label": "Conducător of Romania"}),
     ("historian", "person", "historian", "Radu Ioanid",
      "Radu Ioanid wrote a history of the Holocaust in Romania.", {}),
     ("armistice", "term", "document", "armistice",
@@ -39,7 +40,7 @@ EN_FACTS: list[tuple[str, str, str | None, str, str, dict[str, Any]]] = [
     ("bombings", "event", "raid", "Allied bombings",
      "Allied bombings damaged the refineries of Ploiești.", {"number": "plural"}),
     ("occupier", "organisation", "army", "Red Army",
-     "After the coup the Red Army occupied Romania.", {}),
+     "After the coup the Red Army occupied Romania.", {"label": "Army that occupied Romania"}),
     ("iron-guard", "organisation", "party", "Iron Guard",
      "The Iron Guard shared power with Antonescu until January 1941.",
      {"false_statements": ["The Arrow Cross shared power with Antonescu until January 1941."]}),
@@ -58,6 +59,15 @@ EN_FACTS: list[tuple[str, str, str | None, str, str, dict[str, Any]]] = [
     ("republic", "year", None, "1947",
      "Romania was proclaimed a people's republic in 1947.",
      {"event": True, "label": "The people's republic is proclaimed"}),
+    ("great-union", "year", None, "1918",
+     "Transylvania united with Romania in 1918.",
+     {"event": True, "label": "Transylvania unites with Romania"}),
+    ("vienna-award", "date", None, "30 August 1940",
+     "The Second Vienna Award was signed on 30 August 1940.",
+     {"event": True, "label": "The Second Vienna Award"}),
+    ("abdication", "date", None, "30 December 1947",
+     "King Michael was forced to abdicate on 30 December 1947.",
+     {"event": True, "label": "King Michael abdicates"}),
     ("prices-year", "year", None, "1938",
      "The losses are given in lei at the prices of 1938.",
      {"label": "Reference year of the prices"}),
@@ -121,9 +131,37 @@ ES_FACTS: list[tuple[str, str, str | None, str, str, dict[str, Any]]] = [
     ("republic", "year", None, "1947",
      "Rumania fue proclamada república popular en 1947.",
      {"event": True, "label": "Se proclama la república popular"}),
+    ("great-union", "year", None, "1918",
+     "Transilvania se unió a Rumania en 1918.",
+     {"event": True, "label": "Transilvania se une a Rumania"}),
+    ("vienna-award", "date", None, "30 de agosto de 1940",
+     "El Segundo Arbitraje de Viena se firmó el 30 de agosto de 1940.",
+     {"event": True, "label": "El Segundo Arbitraje de Viena"}),
+    ("abdication", "date", None, "30 de diciembre de 1947",
+     "El rey Miguel fue obligado a abdicar el 30 de diciembre de 1947.",
+     {"event": True, "label": "Abdica el rey Miguel"}),
     ("prices-year", "year", None, "1938",
      "Las pérdidas se dan en lei a precios de 1938.",
      {"label": "Año de referencia de los precios"}),
+    ("ally-germany", "place", "country", "Alemania",
+     "Rumania combatió junto a Alemania hasta agosto de 1944.", {"gender": "f"}),
+    ("capital", "place", "city", "Bucarest",
+     "El golpe contra Antonescu tuvo lugar en Bucarest.", {"gender": "m"}),
+    ("armistice", "term", "document", "armisticio",
+     "Rumania firmó un armisticio con los Aliados en Moscú.", {"gender": "m"}),
+    ("deaths", "number", "casualties", "13.266",
+     "El pogromo de Iași mató a 13.266 judíos.", {"label": "Víctimas del pogromo de Iași"}),
+    ("divisions", "number", "count", "15",
+     "Rumania envió 15 divisiones al asedio de Odesa.", {"label": "Divisiones en Odesa"}),
+    ("occupier", "organisation", "army", "Ejército Rojo",
+     "Tras el golpe el Ejército Rojo ocupó Rumania.",
+     {"gender": "m", "label": "Ejército que ocupó Rumania"}),
+    ("conducator", "person", "general", "Ion Antonescu",
+     "El régimen de Ion Antonescu alió a Rumania con Alemania.",
+     {"gender": "m", "label": "Conducător de Rumania"}),
+    ("constitution", "year", None, "1923",
+     "La constitución de 1923 fue restablecida tras el golpe.",
+     {"label": "Año de la constitución restablecida"}),
 ]
 
 ES_POOL: list[PoolEntry] = [
@@ -146,9 +184,27 @@ ES_POOL: list[PoolEntry] = [
     *(PoolEntry("person", t, "monarch", "m") for t in ("Carol II", "Fernando I", "Carol I")),
     PoolEntry("person", "María de Rumania", "monarch", "f"),
     *(PoolEntry("place", t, "city") for t in ("Cluj", "Brașov", "Constanza")),
+    *(PoolEntry("place", t, "city", "m") for t in ("Timișoara", "Sibiu")),
+    *(PoolEntry("term", t, "document", "m") for t in ("tratado", "ultimátum", "memorando")),
+    *(PoolEntry("organisation", t, "army", "m") for t in ("Ejército Real", "Wehrmacht")),
+    PoolEntry("organisation", "Armada Soviética", "army", "f"),
+    PoolEntry("organisation", "Ejército de Tierra", "army", "m"),
+    *(PoolEntry("person", t, "general", "m") for t in ("Petre Dumitrescu", "Nicolae Rădescu")),
+    PoolEntry("person", "Constantin Sănătescu", "general", "m"),
 ]
 
 # fmt: on
+
+# More dated events, so that a set of every type still finds three for an ordering question.
+for _number, _year in enumerate((1877, 1881, 1913, 1916, 1930), start=1):
+    EN_FACTS.append(
+        (f"event-{_number}", "year", None, str(_year), f"Event number {_number} came in {_year}.",
+         {"event": True, "label": f"Event number {_number}"})
+    )  # fmt: skip
+    ES_FACTS.append(
+        (f"event-{_number}", "year", None, str(_year), f"El suceso {_number} ocurrió en {_year}.",
+         {"event": True, "label": f"El suceso número {_number}"})
+    )  # fmt: skip
 
 
 def _facts(language: str, rows, source: Source) -> list[Fact]:
