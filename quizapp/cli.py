@@ -66,7 +66,21 @@ def check_command(path: str) -> None:
         click.echo(line)
     for warning in bank.warnings:
         click.echo(f"  warning: {warning}")
+    _echo_readiness(bank)
     click.echo("OK")
+
+
+def _echo_readiness(bank) -> None:
+    """The facts that cannot make some question types, grouped by reason, one fact a line."""
+    from quizapp.core.readiness import HEADINGS, readiness_warnings
+
+    warnings = readiness_warnings(bank)
+    for code, heading in HEADINGS.items():
+        group = [w.problem for w in warnings if w.code == code]
+        if group:
+            click.echo(f"  warning: {len(group)} {heading}:")
+            for problem in group:
+                click.echo(f"    {problem}")
 
 
 def _counts(counts: dict[str, int]) -> str:
