@@ -147,13 +147,19 @@ def _as_text(number: int, question: Question) -> str:
     elif isinstance(key, dict):
         key = "; ".join(f"{k} = {v}" for k, v in key.items())
     lines.append(f"   answer: {key}")
-    source = question.source
-    start, end = source.evidence_start, source.evidence_end
-    quote = source.passage_text[start:end]
-    lines.append(f"   source: {source.document_title} ({source.passage_id})")
-    lines += textwrap.wrap(
-        f"“{quote}”", width=96, initial_indent="     ", subsequent_indent="     "
-    )
+    # Ordering and matching: every item is proved by its own passage.
+    entries = [(item.get("label"), item["source"]) for item in question.items] or [
+        (None, question.source.__dict__ if question.source else None)
+    ]
+    for label, source in entries:
+        if source is None:
+            continue
+        quote = source["passage_text"][source["evidence_start"] : source["evidence_end"]]
+        who = f"{label}: " if label else ""
+        lines.append(f"   source: {who}{source['document_title']} ({source['passage_id']})")
+        lines += textwrap.wrap(
+            f"“{quote}”", width=96, initial_indent="     ", subsequent_indent="     "
+        )
     return "\n".join(lines)
 
 

@@ -222,6 +222,14 @@ def _match_family(fact: Fact) -> str:
     return "other"
 
 
+def _match_wording(facts: list[Fact]) -> str:
+    """Which instruction fits: "each event to its date" only when every item is an event."""
+    family = _match_family(facts[0])
+    if family == "time" and not all(f.event for f in facts):
+        return "other"
+    return family
+
+
 def build_match(facts: list[Fact], ctx: GenerationContext) -> Question | None:
     """Labels on the left, answers on the right, shuffled; the key pairs them."""
     first = facts[0]
@@ -238,7 +246,7 @@ def build_match(facts: list[Fact], ctx: GenerationContext) -> Question | None:
     return ctx.base(
         "match",
         first,
-        stem=PHRASES[first.language][f"match_{_match_family(first)}"],
+        stem=PHRASES[first.language][f"match_{_match_wording(facts)}"],
         options={"left": left, "right": right},
         key={f.label or "": f.answer for f in facts},
         accepted=[],
