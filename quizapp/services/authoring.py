@@ -390,6 +390,11 @@ def fact_from_input(bank: Bank, data: dict[str, Any], key: str | None = None) ->
         exclude_distractors=_lines(data.get("exclude_distractors")),
         note=(data.get("note") or "").strip() or None,
         source_garbled=bool(data.get("source_garbled")),
+        category=(data.get("category") or "").strip() or None,
+        gender=(data.get("gender") or "").strip() or None,
+        number=(data.get("number") or "").strip() or "singular",
+        event=bool(data.get("event")),
+        false_statements=_lines(data.get("false_statements")),
     )
     if fact.kind not in core.KINDS:
         problems.append(_("Choose the kind of answer."))
@@ -403,6 +408,28 @@ def fact_from_input(bank: Bank, data: dict[str, Any], key: str | None = None) ->
     if problems:
         raise AuthoringError(problems)
     return fact
+
+
+def categories_by_kind(bank: Bank) -> dict[str, list[str]]:
+    """Per kind, the categories to offer in the fact form: those the bank's facts and pools
+    use, then the documented taxonomy's (docs/bank-format.md)."""
+    used: dict[str, set[str]] = {}
+    rows = db.session.execute(
+        db.select(Fact.kind, Fact.category)
+        .where(Fact.bank_id == bank.id, Fact.category.is_not(None))
+        .distinct()
+    )
+    for kind, category in rows:
+        used.setdefault(kind, set()).add(category)
+    for language, data in (bank.pools or {}).items():
+        for entry in core.read_pool(data, f"pools/{language}", []):
+            if entry.category:
+                used.setdefault(entry.kind, set()).add(entry.category)
+    return {
+        kind: sorted(used.get(kind, set()))
+        + [c for c in core.TAXONOMY.get(kind, ()) if c not in used.get(kind, set())]
+        for kind in core.KINDS
+    }
 
 
 def _new_fact_key(bank: Bank, answer: str, language: str) -> str:
