@@ -16,6 +16,7 @@ category. The swap keeps the sentence grammatical or is not made:
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import inflect
@@ -70,7 +71,23 @@ def word_spans(text: str, phrase: str, ignore_case: bool = False) -> list[tuple[
     found in "Romanians", "dos" not in "entrenados"). Empty for an empty phrase."""
     if not phrase.strip():
         return []
-    return [m.span() for m in word_pattern(phrase, ignore_case).finditer(text)]
+    hay, need = text, phrase
+    if ignore_case:
+        hay, need = text.casefold(), phrase.casefold()
+        if len(hay) != len(text) or len(need) != len(phrase):  # "ß" -> "ss": offsets move
+            return [m.span() for m in word_pattern(phrase, True).finditer(text)]
+    spans = []
+    start = hay.find(need)
+    while start >= 0:
+        end = start + len(need)
+        if (start == 0 or not _is_word(hay[start - 1])) and (
+            end == len(hay) or not _is_word(hay[end])
+        ):
+            spans.append((start, end))
+            start = hay.find(need, end)
+        else:
+            start = hay.find(need, start + 1)
+    return spans
 
 
 def answer_span(statement: str, answer: str) -> tuple[int, int] | None:
@@ -154,4 +171,5 @@ def cut_words(text: str, marker: str) -> bool:
 
 
 def _is_word(char: str) -> bool:
-    return bool(re.match(r"\w", char))
+    """A letter or digit (of any script), or "_": what \\w matches."""
+    return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")

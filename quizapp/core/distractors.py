@@ -17,15 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import islice
 
 from quizapp.core.agreement import after_the, answer_span
 from quizapp.core.bank_model import NAME_KINDS, NUMERIC_KINDS, Fact, PoolEntry
 from quizapp.core.values import (
     PartialDate,
-    contains_phrase,
+    contains_normalised,
     format_date_like,
     format_like,
     normalise,
@@ -40,6 +41,8 @@ LATEST_YEAR = dt.date.today().year
 SAMPLE_SIZE = 48
 # Multiple choice shows the key and this many wrong options.
 WRONG_OPTIONS = 3
+# How many near dates or numbers eligibility checks look at (at least WRONG_OPTIONS).
+NEAR_VALUES = 6
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Candidate:
     text: str
     gender: str | None = None
     number: str = "singular"
+    folded: str = ""  # normalise(text), computed once by the index
 
 
 CategoryKey = tuple[str, str, str]  # (language, kind, category)
@@ -89,7 +93,7 @@ class DistractorIndex:
             self._by_topic[fact.topic] |= forms
             self._by_passage[(fact.passage_id, fact.kind, fact.category)] |= forms
             self.statements.add(normalise(fact.statement))
-        self._offer_cache: dict[Fact, int] = {}
+        self._offer_cache: dict[tuple[Fact, int], int] = {}
         # Other per-fact results derived from this index (core.false_statements caches here).
         self.memo: dict[tuple[str, Fact], object] = {}
 
@@ -97,7 +101,7 @@ class DistractorIndex:
         folded = normalise(value.text)
         if folded and folded not in seen[key]:
             seen[key].add(folded)
-            self._candidates[key].append(value)
+            self._candidates[key].append(replace(value, folded=folded))
 
     def candidates(self, language: str, kind: str, category: str | None) -> list[Candidate]:
         """Every value of this (language, kind, category) that may serve as a wrong answer."""
@@ -111,35 +115,43 @@ class DistractorIndex:
             (fact.passage_id, fact.kind, fact.category), set()
         )
 
-    def acceptable(self, fact: Fact, candidate: str) -> bool:
+    def acceptable(self, fact: Fact, candidate: str, folded: str | None = None) -> bool:
         """Whether a value may be offered as wrong for the fact (see acceptable_distractor),
-        and is no accepted answer of a fact about the same subject."""
-        folded = normalise(candidate)
-        return folded not in self.true_of_subject(fact) and acceptable_distractor(fact, candidate)
+        and is no accepted answer of a fact about the same subject. `folded` is
+        normalise(candidate) when the caller has it."""
+        view = self._view(fact)
+        folded = normalise(candidate) if folded is None else folded
+        return folded not in view.related and view.allows(folded)
 
-    def name_candidates(self, fact: Fact, rng: random.Random | None = None) -> list[Candidate]:
-        """The acceptable wrong values of a name fact's category, distinct, shuffled by rng
-        (in index order without one). A random sample is looked at first; the rest only when
-        the sample falls short, so a category with enough values always gives them."""
+    def _view(self, fact: Fact) -> _FactView:
+        key = ("view", fact)
+        view = self.memo.get(key)
+        if view is None:
+            view = self.memo[key] = _FactView(fact, self.true_of_subject(fact))
+        return view  # type: ignore[return-value]
+
+    def name_candidates(
+        self, fact: Fact, rng: random.Random | None = None, limit: int | None = None
+    ) -> list[Candidate]:
+        """Up to `limit` acceptable wrong values of a name fact's category, distinct (see
+        iter_name_candidates)."""
+        return list(islice(self.iter_name_candidates(fact, rng), limit))
+
+    def iter_name_candidates(
+        self, fact: Fact, rng: random.Random | None = None
+    ) -> Iterator[Candidate]:
+        """The acceptable wrong values of a name fact's category, distinct, lazily: in random
+        order with an rng (a random sample first, then the rest only if it is consumed), in
+        index order without one. A category with enough values always gives them."""
         pool = self.candidates(fact.language, fact.kind, fact.category)
-        order = list(range(len(pool)))
-        if rng is not None:
-            if len(pool) > SAMPLE_SIZE:
-                head = rng.sample(order, SAMPLE_SIZE)
-                chosen = set(head)
-                order = head + [i for i in order if i not in chosen]
-            else:
-                rng.shuffle(order)
-        usable: list[Candidate] = []
         seen: set[str] = set()
-        for index in order:
+        for index in _random_order(len(pool), rng):
             candidate = pool[index]
-            folded = normalise(candidate.text)
-            if folded in seen or not self.acceptable(fact, candidate.text):
+            folded = candidate.folded
+            if folded in seen or not self.acceptable(fact, candidate.text, folded):
                 continue
             seen.add(folded)
-            usable.append(candidate)
-        return usable
+            yield candidate
 
     def can_offer(self, fact: Fact, count: int = WRONG_OPTIONS) -> bool:
         """Whether `choose(fact, count, rng)` gives `count` options, whatever the rng.
@@ -147,44 +159,83 @@ class DistractorIndex:
         A name fact needs a category with `count` acceptable values; a date, year or number
         needs `count` values near it (its accepted values left out).
         """
-        if fact not in self._offer_cache:
+        key = (fact, count)
+        if key not in self._offer_cache:
             if fact.kind in NAME_KINDS:
-                found = len(self.name_candidates(fact))
+                found = len(self.name_candidates(fact, limit=count))
             else:
-                found = len(self.choose(fact, WRONG_OPTIONS * 2, random.Random(0)))
-            self._offer_cache[fact] = found
-        return self._offer_cache[fact] >= count
+                found = len(self.near_values(fact))
+            self._offer_cache[key] = found
+        return self._offer_cache[key] >= count
+
+    def near_values(self, fact: Fact) -> list[str]:
+        """Up to NEAR_VALUES wrong dates or numbers for the fact, the same on every call
+        (for eligibility checks; a question draws its own with its rng)."""
+        key = ("near", fact)
+        if key not in self.memo:
+            self.memo[key] = self.choose(fact, NEAR_VALUES, random.Random(0))
+        return self.memo[key]  # type: ignore[return-value]
 
     def choose(self, fact: Fact, count: int, rng: random.Random) -> list[str]:
         """Up to `count` distinct wrong answers for the fact, in the key's category and form."""
+        if fact.kind not in ("date", *NUMERIC_KINDS):
+            return self._names(fact, count, rng)
+        # Values true of the subject besides the fact's own (already left out by value).
+        others = self.true_of_subject(fact) - {normalise(form) for form in fact.accepted}
         if fact.kind == "date":
-            return _near_dates(fact, count, rng, self.true_of_subject(fact))
-        if fact.kind in NUMERIC_KINDS:
-            return _near_numbers(fact, count, rng, self.true_of_subject(fact))
-        return self._names(fact, count, rng)
+            return _near_dates(fact, count, rng, others)
+        return _near_numbers(fact, count, rng, others)
 
     def _names(self, fact: Fact, count: int, rng: random.Random) -> list[str]:
-        usable = [c.text for c in self.name_candidates(fact, rng)]
+        # A sample's worth of usable values: enough for the uniform rank by length.
+        usable = [c.text for c in self.name_candidates(fact, rng, limit=SAMPLE_SIZE)]
         return _by_length_rank(fact.answer, usable, count, rng)
+
+
+def _random_order(size: int, rng: random.Random | None) -> Iterator[int]:
+    """Indexes 0..size-1: in order without an rng; with one, a random sample of SAMPLE_SIZE
+    first and then the rest shuffled, built only when the sample runs out."""
+    if rng is None:
+        yield from range(size)
+        return
+    if size <= SAMPLE_SIZE:
+        order = list(range(size))
+        rng.shuffle(order)
+        yield from order
+        return
+    head = rng.sample(range(size), SAMPLE_SIZE)
+    yield from head
+    chosen = set(head)
+    rest = [i for i in range(size) if i not in chosen]
+    rng.shuffle(rest)
+    yield from rest
 
 
 def acceptable_distractor(fact: Fact, candidate: str) -> bool:
     """Whether a value may be offered as wrong: not the key, an alias, or named by the evidence."""
-    folded = normalise(candidate)
-    if not folded:
-        return False
-    words = set(folded.split())
-    for form in fact.accepted:
-        accepted = normalise(form)
-        if folded == accepted:
+    return _FactView(fact, set()).allows(normalise(candidate))
+
+
+class _FactView:
+    """A fact's accepted forms, exclusions and evidence, normalised once for many checks."""
+
+    def __init__(self, fact: Fact, related: set[str]):
+        self.related = related
+        self.accepted = [normalise(form) for form in fact.accepted]
+        self.accepted_words = [set(form.split()) for form in self.accepted]
+        self.excluded = {normalise(value) for value in fact.exclude_distractors}
+        self.evidence = normalise(fact.evidence.text)
+
+    def allows(self, folded: str) -> bool:
+        """Whether the normalised value is not the key, an alias, excluded or in the evidence."""
+        if not folded or folded in self.excluded:
             return False
-        # "Michael" for "King Michael": one inside the other is the same answer, half-written.
-        accepted_words = set(accepted.split())
-        if words <= accepted_words or accepted_words <= words:
-            return False
-    if any(normalise(excluded) == folded for excluded in fact.exclude_distractors):
-        return False
-    return not contains_phrase(fact.evidence.text, candidate)
+        words = set(folded.split())
+        for accepted, accepted_words in zip(self.accepted, self.accepted_words, strict=True):
+            # "Michael" for "King Michael": one inside the other is the same answer, half-written.
+            if folded == accepted or words <= accepted_words or accepted_words <= words:
+                return False
+        return not contains_normalised(self.evidence, folded)
 
 
 def _by_length_rank(key: str, usable: list[str], count: int, rng: random.Random) -> list[str]:
@@ -235,12 +286,11 @@ def _near_numbers(
     below = _steps(figure, low, -step, gap)
     above = _steps(figure, high, step, gap)
     accepted_values = {q.value for q in map(parse_quantity, fact.accepted) if q}
-    related = related or set()
+    # Compared by value, like the accepted forms: "130,000" and "130000" are one value.
+    accepted_values |= {q.value for q in map(parse_quantity, related or ()) if q}
 
     def fresh(value: Decimal) -> bool:
-        return value * scale not in accepted_values and (
-            not related or normalise(format_like(fact.answer, value)) not in related
-        )
+        return value * scale not in accepted_values
 
     below = [v for v in below if fresh(v)]
     above = [v for v in above if fresh(v)]
@@ -279,7 +329,7 @@ def _near_dates(
     key = parse_date(fact.answer)
     if key is None:
         return []
-    accepted = {parse_date(form) for form in fact.accepted} - {None}
+    accepted = {parse_date(form) for form in (*fact.accepted, *(related or ()))} - {None}
     before: list[PartialDate] = []
     after: list[PartialDate] = []
     # A few months either side for a day, a few months for a month, a few years for a year.
@@ -290,9 +340,6 @@ def _near_dates(
             fresh = candidate and candidate not in accepted and candidate not in bucket
             if fresh and (candidate.year is None or candidate.year <= LATEST_YEAR):
                 bucket.append(candidate)
-    if related:
-        before = [d for d in before if normalise(format_date_like(fact.answer, d)) not in related]
-        after = [d for d in after if normalise(format_date_like(fact.answer, d)) not in related]
     n_before, n_after = _split_ranks(count, len(before), len(after), rng)
     dates = rng.sample(before, n_before) + rng.sample(after, n_after)
     return [format_date_like(fact.answer, d) for d in dates]

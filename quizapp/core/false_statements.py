@@ -12,6 +12,7 @@ only ever be true, the key would be predictable.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 
 from quizapp.core.agreement import (
     after_the,
@@ -21,11 +22,8 @@ from quizapp.core.agreement import (
     replace_span,
 )
 from quizapp.core.bank_model import NAME_KINDS, Fact
-from quizapp.core.distractors import DistractorIndex
+from quizapp.core.distractors import NEAR_VALUES, DistractorIndex
 from quizapp.core.values import contains_phrase, normalise
-
-# How many near dates or numbers are tried as swaps.
-NEAR_VALUES = 6
 
 
 def swapped_statements(
@@ -38,15 +36,18 @@ def swapped_statements(
     span = answer_span(fact.statement, fact.answer)
     if span is None:
         return []
+    values: Iterable[str]
     if fact.kind in NAME_KINDS:
-        values = [
+        values = (
             c.text
-            for c in index.name_candidates(fact, rng)
+            for c in index.iter_name_candidates(fact, rng)
             if agrees(fact.language, fact.gender, fact.number, c.gender, c.number)
             and _same_article(fact, span, c.text, c.number, index)
-        ]
+        )
+    elif rng is None:
+        values = index.near_values(fact)
     else:
-        values = index.choose(fact, NEAR_VALUES, rng or random.Random(0))
+        values = index.choose(fact, NEAR_VALUES, rng)
     made: list[str] = []
     for value in values:
         if contains_phrase(fact.statement, value):
