@@ -4,13 +4,13 @@ A bank either loads whole or not at all: `load_bank` raises `BankError` listing 
 each naming the file, the line or fact id, and what is wrong. See docs/bank-format.md.
 
 This module is the format's public face; the work is split by concept:
-`bank_model` (the dataclasses), `bank_yaml` (reading files), `bank_rules` (validation and the
-summary), `bank_dump` (writing a folder back).
+`bank_model` (the dataclasses), `bank_yaml` (reading files), `pools` (the pool files' two
+forms), `bank_rules` (validation and the summary), `bank_dump` (writing a folder back).
 """
 
 from __future__ import annotations
 
-from quizapp.core.bank_dump import QUESTIONS_FILE, dump_bank, fact_to_dict, pool_to_data
+from quizapp.core.bank_dump import QUESTIONS_FILE, dump_bank, fact_to_dict
 from quizapp.core.bank_model import (
     GENDERS,
     GRAMMATICAL_NUMBERS,
@@ -46,9 +46,9 @@ from quizapp.core.bank_yaml import (
     SOURCE_FIELDS,
     load_bank,
     load_source,
-    read_pool,
 )
 from quizapp.core.passages import Passage, Source
+from quizapp.core.pools import pool_to_data, read_pool
 
 __all__ = [
     "FACT_FIELDS",

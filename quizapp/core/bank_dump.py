@@ -7,7 +7,8 @@ from typing import Any
 
 import yaml
 
-from quizapp.core.bank_model import Bank, Fact, PoolEntry
+from quizapp.core.bank_model import Bank, Fact
+from quizapp.core.pools import pool_to_data
 
 QUESTIONS_FILE = "questions.yaml"
 
@@ -55,36 +56,6 @@ def fact_to_dict(fact: Fact) -> dict[str, Any]:
         data["event"] = True
     if fact.false_statements:
         data["false_statements"] = list(fact.false_statements)
-    return data
-
-
-def pool_to_data(entries: list[PoolEntry]) -> dict[str, Any]:
-    """One language's pool entries in the file form (`read_pool` reads it back).
-
-    A kind whose entries have categories maps each category to its list; a kind without is a
-    flat list (the old form). An entry is a plain text unless it has a gender or is plural.
-    """
-    data: dict[str, Any] = {}
-    for entry in entries:
-        value: Any = entry.text
-        if entry.gender or entry.number != "singular":
-            value = {"text": entry.text}
-            if entry.gender:
-                value["gender"] = entry.gender
-            if entry.number != "singular":
-                value["number"] = entry.number
-        if entry.category is None:
-            bucket = data.setdefault(entry.kind, [])
-            if isinstance(bucket, list):
-                bucket.append(value)
-                continue
-            bucket = data[entry.kind].setdefault("general", [])
-        else:
-            by_category = data.setdefault(entry.kind, {})
-            if isinstance(by_category, list):  # mixed: the flat entries become a category
-                by_category = data[entry.kind] = {"general": by_category}
-            bucket = by_category.setdefault(entry.category, [])
-        bucket.append(value)
     return data
 
 

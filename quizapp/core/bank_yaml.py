@@ -6,7 +6,6 @@ id, and what is wrong. The rules a fact must meet are in `bank_rules`. See docs/
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -14,23 +13,19 @@ from typing import Any
 import yaml
 
 from quizapp.core.bank_model import (
-    GENDERS,
-    GRAMMATICAL_NUMBERS,
     KINDS,
     LANGUAGES,
-    POOL_KINDS,
     SLUG,
     Bank,
     BankError,
     BankQuestion,
     Evidence,
     Fact,
-    PoolEntry,
     Problem,
 )
 from quizapp.core.bank_rules import validate_facts
 from quizapp.core.passages import Source, split_front_matter, split_passages
-from quizapp.core.values import normalise
+from quizapp.core.pools import read_pool
 
 FACT_FIELDS = {
     "id",
@@ -57,7 +52,6 @@ FACT_FIELDS = {
 REQUIRED_FACT_FIELDS = ("id", "language", "topic", "passage", "evidence", "statement", "answer")
 SOURCE_FIELDS = {"title", "language", "origin", "licence", "attribution", "cleaning", "id"}
 MANIFEST_FIELDS = {"id", "title", "description", "subject", "licence", "languages"}
-POOL_ENTRY_FIELDS = {"text", "gender", "number"}
 QUESTIONS_FILE = "questions.yaml"
 
 
@@ -310,110 +304,6 @@ def _load_pools(root: Path, bank: Bank, problems: list[Problem]) -> None:
         if data is None:
             continue
         bank.pools[language] = read_pool(data, name, problems)
-
-
-def read_pool(data: Any, name: str, problems: list[Problem]) -> list[PoolEntry]:
-    """The entries of one language's pool, in either form, appending what is wrong to problems.
-
-    New form: kind -> {category: [entry, ...]}; old form: kind -> [entry, ...] (no category).
-    An entry is a text or {text, gender: m|f, number: singular|plural}. `data` may carry the
-    loader's `__line__` marks (used in messages) or not (a pool stored in the database).
-    """
-    if not isinstance(data, dict):
-        problems.append(Problem(name, 1, "a pool file maps each kind to its categories"))
-        return []
-    entries: list[PoolEntry] = []
-    for kind, value in data.items():
-        if kind == "__line__":
-            continue
-        if kind not in POOL_KINDS:
-            problems.append(
-                Problem(name, None, f"unknown kind {kind!r} (use {', '.join(POOL_KINDS)})")
-            )
-            continue
-        if isinstance(value, list):
-            groups: list[tuple[str | None, Any, int | None]] = [(None, value, None)]
-        elif isinstance(value, dict):
-            line = value.get("__line__")
-            groups = [(c, v, line) for c, v in value.items() if c != "__line__"]
-        else:
-            problems.append(
-                Problem(name, None, f"{kind}: a mapping of categories to lists is expected")
-            )
-            continue
-        for category, values, line in groups:
-            entries.extend(_pool_group(kind, category, values, line, name, problems))
-    return entries
-
-
-def _pool_group(
-    kind: str,
-    category: Any,
-    values: Any,
-    line: int | None,
-    name: str,
-    problems: list[Problem],
-) -> list[PoolEntry]:
-    where = f"{kind}/{category}" if category is not None else kind
-    if category is not None and not (isinstance(category, str) and SLUG.match(category)):
-        problems.append(
-            Problem(
-                name,
-                line,
-                f"{kind}: category {category!r} must be lowercase letters, digits and hyphens",
-            )
-        )
-        return []
-    if not isinstance(values, list):
-        problems.append(Problem(name, line, f"{where}: a list of entries is expected"))
-        return []
-    group: list[PoolEntry] = []
-    for value in values:
-        entry = _pool_entry(kind, category, value, where, line, name, problems)
-        if entry is not None:
-            group.append(entry)
-    folded = Counter(normalise(e.text) for e in group)
-    for text, count in folded.items():
-        if count > 1:
-            problems.append(Problem(name, line, f"{where}: {text!r} is listed twice"))
-    return group
-
-
-def _pool_entry(
-    kind: str,
-    category: str | None,
-    value: Any,
-    where: str,
-    line: int | None,
-    name: str,
-    problems: list[Problem],
-) -> PoolEntry | None:
-    if isinstance(value, str):
-        return PoolEntry(kind, value.strip(), category) if value.strip() else None
-    if not isinstance(value, dict):
-        problems.append(
-            Problem(name, line, f"{where}: an entry is a text or {{text, gender, number}}")
-        )
-        return None
-    line = value.get("__line__", line)
-    fields = {k: v for k, v in value.items() if k != "__line__"}
-    before = len(problems)
-    for unknown in sorted(set(fields) - POOL_ENTRY_FIELDS):
-        problems.append(Problem(name, line, f"{where}: unknown entry field {unknown!r}"))
-    text = fields.get("text")
-    if not isinstance(text, str) or not text.strip():
-        problems.append(Problem(name, line, f"{where}: an entry needs a text"))
-    gender = fields.get("gender")
-    if gender is not None and gender not in GENDERS:
-        problems.append(Problem(name, line, f"{where}: gender must be m or f, not {gender!r}"))
-    number = fields.get("number", "singular")
-    if number not in GRAMMATICAL_NUMBERS:
-        problems.append(
-            Problem(name, line, f"{where}: number must be singular or plural, not {number!r}")
-        )
-    if len(problems) > before:
-        return None
-    return PoolEntry(kind, str(text).strip(), category, gender, number)
 
 
 def _load_facts(root: Path, bank: Bank, problems: list[Problem]) -> list[Fact]:
