@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quizapp.core.bank import Bank, Evidence, Fact
+from quizapp.core.bank import NAME_KINDS, Bank, Evidence, Fact
 from quizapp.core.generation import QuestionPool
 from quizapp.core.passages import Passage, Source
 
@@ -57,6 +57,9 @@ def synthetic_bank(size: int, seed: int = 0) -> Bank:
                 kind=kind,
                 stems=(f"How is item {i} recorded?",),
                 label=f"item {i}",
+                # Names need a category for wrong options; dated facts are events to order.
+                category="register" if kind in NAME_KINDS else None,
+                event=kind in ("date", "year"),
             )
         )
     bank = Bank("synthetic", {"en": "Synthetic"}, {"en": ""}, "bench", "none", ["en"])

@@ -68,7 +68,21 @@ def check_command(path: str) -> None:
         click.echo(line)
     for warning in bank.warnings:
         click.echo(f"  warning: {warning}")
+    _echo_readiness(bank)
     click.echo("OK")
+
+
+def _echo_readiness(bank) -> None:
+    """The facts that cannot make some question types, grouped by reason, one fact a line."""
+    from quizapp.core.readiness import HEADINGS, readiness_warnings
+
+    warnings = readiness_warnings(bank)
+    for code, heading in HEADINGS.items():
+        group = [w.problem for w in warnings if w.code == code]
+        if group:
+            click.echo(f"  warning: {len(group)} {heading}:")
+            for problem in group:
+                click.echo(f"    {problem}")
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -135,13 +149,19 @@ def _as_text(number: int, question: Question) -> str:
     elif isinstance(key, dict):
         key = "; ".join(f"{k} = {v}" for k, v in key.items())
     lines.append(f"   answer: {key}")
-    source = question.source
-    start, end = source.evidence_start, source.evidence_end
-    quote = source.passage_text[start:end]
-    lines.append(f"   source: {source.document_title} ({source.passage_id})")
-    lines += textwrap.wrap(
-        f"“{quote}”", width=96, initial_indent="     ", subsequent_indent="     "
-    )
+    # Ordering and matching: every item is proved by its own passage.
+    entries = [(item.get("label"), item["source"]) for item in question.items] or [
+        (None, question.source.__dict__ if question.source else None)
+    ]
+    for label, source in entries:
+        if source is None:
+            continue
+        quote = source["passage_text"][source["evidence_start"] : source["evidence_end"]]
+        who = f"{label}: " if label else ""
+        lines.append(f"   source: {who}{source['document_title']} ({source['passage_id']})")
+        lines += textwrap.wrap(
+            f"“{quote}”", width=96, initial_indent="     ", subsequent_indent="     "
+        )
     return "\n".join(lines)
 
 

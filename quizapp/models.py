@@ -181,6 +181,14 @@ class Fact(db.Model):
     # Set when an edit of its source moved or removed the evidence: a teacher must look again.
     needs_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     review_reason: Mapped[str | None] = mapped_column(Text)
+    # The answer's fine-grained category under its kind, and its grammar in the statement
+    # (docs/bank-format.md): wrong options and true/false swaps come from the same category.
+    category: Mapped[str | None] = mapped_column(String(64))
+    gender: Mapped[str | None] = mapped_column(String(1))
+    number: Mapped[str] = mapped_column(String(16), default="singular", server_default="singular")
+    # A date or year that is when an event happened: only these are put in order.
+    is_event: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    false_statements: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     passage: Mapped[Passage] = relationship()
 

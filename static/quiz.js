@@ -44,6 +44,14 @@
   }
   select.addEventListener("change", show);
   show();
+  // The category suggestions follow the kind of answer chosen.
+  var kind = editor.querySelector("select[name=kind]");
+  var category = editor.querySelector("input[name=category]");
+  if (kind && category) {
+    kind.addEventListener("change", function () {
+      category.setAttribute("list", "categories-" + kind.value);
+    });
+  }
   document.addEventListener("mouseup", function () {
     var selection = window.getSelection();
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) {

@@ -46,3 +46,15 @@ def test_bank_generate_refuses_an_unknown_type(app):
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 2
     assert "unknown question type(s): essay" in result.output
+
+
+def test_bank_generate_as_text_names_each_matched_items_passage(app):
+    args = ["bank", "generate", str(BANK_DIR), "--types", "match", "--count", "1"]
+    result = app.test_cli_runner().invoke(args=[*args, "--format", "text"])
+    assert result.exit_code == 0, result.output
+    data = app.test_cli_runner().invoke(args=args).output.splitlines()[0]
+    items = json.loads(data)["items"]
+    sources = [line for line in result.output.splitlines() if "   source: " in line]
+    assert len(sources) == len(items) >= 3
+    for item, line in zip(items, sources, strict=True):
+        assert item["label"] in line and item["source"]["passage_id"] in line

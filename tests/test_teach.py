@@ -184,6 +184,33 @@ def test_a_fact_with_verbatim_evidence_is_saved_and_previewed(app, teacher_clien
         assert fact.evidence_start == 0 and fact.managed_in == "browser"
 
 
+def test_a_fact_keeps_its_category_grammar_event_and_false_statements(app, teacher_client):
+    _create_bank(teacher_client)
+    slug = _add_source(teacher_client)
+    false = "Romania joined the Axis on 23 November 1941."
+    response = _add_fact(
+        teacher_client, app, slug, category="treaty-date", event="y", false_statements=false
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        fact = db.session.scalar(db.select(Fact).where(Fact.managed_in == "browser"))
+        assert fact.category == "treaty-date" and fact.is_event
+        assert fact.false_statements == [false] and fact.number == "singular"
+        fact_id = fact.id
+    form = teacher_client.get(f"/teach/facts/{fact_id}/edit").get_data(as_text=True)
+    assert 'value="treaty-date"' in form and false in form
+    assert 'list="categories-date"' in form and '<datalist id="categories-person">' in form
+    assert '<option value="general">' in form  # the documented taxonomy is suggested
+    refused = _add_fact(teacher_client, app, slug, category="Not A Slug", event="y")
+    assert refused.status_code == 400
+    assert "lowercase letters, digits and hyphens" in refused.get_data(as_text=True)
+    person = _add_fact(
+        teacher_client, app, slug, event="y", kind="person", answer="Romania",
+        statement="Romania joined the Axis.", stems="Who joined the Axis?", alternatives="",
+    )  # fmt: skip
+    assert "event: true only marks date and year facts" in person.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

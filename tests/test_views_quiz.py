@@ -260,3 +260,25 @@ def test_the_start_form_offers_the_interface_language_first(student_client):
     assert '<option selected value="es">' in page
     page = student_client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<option selected value="en">' in page
+
+
+def test_matching_feedback_shows_each_items_own_passage(app, student_client):
+    """Issue 8: a set of facts from several passages shows every item's passage and evidence."""
+    attempt_id = start(student_client, language="en", count=5, types=["match"])
+    question = frozen(app, attempt_id)[1]
+    assert question["type"] == "match"
+    url = f"/attempts/{attempt_id}/q/1"
+    student_client.post(url, data=right_answer_form(question))
+    feedback = student_client.get(url).get_data(as_text=True)
+    student_client.post(f"/attempts/{attempt_id}/finish")
+    review = student_client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    for page in (feedback, review):
+        for entry in question["items"]:
+            source = entry["source"]
+            evidence = source["passage_text"][source["evidence_start"] : source["evidence_end"]]
+            section = page.split(f'id="source-1-{entry["fact_id"]}"', 1)[1].split("</section>")[0]
+            assert f"<mark>{escape(evidence)}</mark>" in section
+            assert str(escape(entry["label"])) in section
+            document, anchor = source["passage_id"].split("#")
+            assert f'href="/sources/{document}#{anchor}"' in section
+            assert f'href="#source-1-{entry["fact_id"]}"' in page

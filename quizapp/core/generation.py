@@ -45,6 +45,8 @@ class QuestionPool:
         self.facts: dict[str, list[Fact]] = defaultdict(list)
         self.eligible: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self.authored: dict[tuple[str, str], list[BankQuestion]] = defaultdict(list)
+        # Eligibility consults the bank (enough wrong options, a false form, the sentence).
+        judge = GenerationContext(bank, self.distractors, random.Random(0), forms=self.answer_forms)
         default_language = bank.languages[0] if bank.languages else "en"
         for item in bank.questions:
             if item.question.gradable:
@@ -53,7 +55,7 @@ class QuestionPool:
         for fact in bank.facts:
             self.facts[fact.language].append(fact)
             for name, question_type in TYPES.items():
-                if question_type.eligible(fact):
+                if question_type.eligible(fact, judge):
                     self.eligible[(fact.language, name)].append(fact)
 
     def generate(

@@ -376,6 +376,11 @@ def fact_from_input(bank: Bank, data: dict[str, Any], key: str | None = None) ->
         exclude_distractors=_lines(data.get("exclude_distractors")),
         note=(data.get("note") or "").strip() or None,
         source_garbled=bool(data.get("source_garbled")),
+        category=(data.get("category") or "").strip() or None,
+        gender=(data.get("gender") or "").strip() or None,
+        number=(data.get("number") or "").strip() or "singular",
+        event=bool(data.get("event")),
+        false_statements=_lines(data.get("false_statements")),
     )
     if fact.kind not in core.KINDS:
         problems.append(_("Choose the kind of answer."))
@@ -389,6 +394,28 @@ def fact_from_input(bank: Bank, data: dict[str, Any], key: str | None = None) ->
     if problems:
         raise AuthoringError(problems)
     return fact
+
+
+def categories_by_kind(bank: Bank) -> dict[str, list[str]]:
+    """Per kind, the categories to offer in the fact form: those the bank's facts and pools
+    use, then the documented taxonomy's (docs/bank-format.md)."""
+    used: dict[str, set[str]] = {}
+    rows = db.session.execute(
+        db.select(Fact.kind, Fact.category)
+        .where(Fact.bank_id == bank.id, Fact.category.is_not(None))
+        .distinct()
+    )
+    for kind, category in rows:
+        used.setdefault(kind, set()).add(category)
+    for language, data in (bank.pools or {}).items():
+        for entry in core.read_pool(data, f"pools/{language}", []):
+            if entry.category:
+                used.setdefault(entry.kind, set()).add(entry.category)
+    return {
+        kind: sorted(used.get(kind, set()))
+        + [c for c in core.TAXONOMY.get(kind, ()) if c not in used.get(kind, set())]
+        for kind in core.KINDS
+    }
 
 
 def _new_fact_key(bank: Bank, answer: str, language: str) -> str:
@@ -441,18 +468,30 @@ def preview_fact(bank: Bank, fact: core.Fact) -> dict[str, Question | str]:
         if question_type.group:
             previews[name] = (
                 _("Made with other facts that have a label.")
-                if question_type.eligible(fact)
-                else _("Needs a label (and, for ordering, a date or year).")
+                if question_type.eligible(fact, context)
+                else _("Needs a label (and, for ordering, a date or year marked as an event).")
             )
             continue
-        if not question_type.eligible(fact):
-            previews[name] = _("Not possible for this fact.")
+        if not question_type.eligible(fact, context):
+            previews[name] = _why_not(name, fact)
             continue
         built = question_type.build([fact], context)
-        previews[name] = (
-            built if built is not None else _("Not enough wrong answers of this kind yet.")
-        )
+        previews[name] = built if built is not None else _("Not possible for this fact.")
     return previews
+
+
+def _why_not(type_name: str, fact: core.Fact) -> str:
+    """Why a fact cannot make a question of this type, in words a teacher can act on."""
+    if type_name == "mcq":
+        if fact.kind in core.NAME_KINDS and not fact.category:
+            return _("Give the fact a category: wrong options come from its category only.")
+        return _("Its category has fewer than three usable wrong answers yet.")
+    if type_name == "tf":
+        return _(
+            "No false form: write a false statement, or give a category (and a gender in "
+            "Spanish) with values that fit the sentence."
+        )
+    return _("Not possible for this fact.")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def store_bank(loaded: core.Bank, content_hash: str = "", managed_in: str = "fol
     bank.languages = list(loaded.languages)
     bank.subject = loaded.subject
     bank.licence = loaded.licence
-    bank.pools = loaded.pools
+    bank.pools = {lang: core.pool_to_data(entries) for lang, entries in loaded.pools.items()}
     bank.content_hash = content_hash
     bank.version = (bank.version or 0) + 1
     passages = _store_sources(bank, loaded, managed_in)
@@ -173,6 +173,11 @@ def copy_fact(source: core.Fact, fact: Fact) -> None:
     fact.evidence_end = source.evidence.end
     fact.note = source.note
     fact.source_garbled = source.source_garbled
+    fact.category = source.category
+    fact.gender = source.gender
+    fact.number = source.number
+    fact.is_event = source.event
+    fact.false_statements = list(source.false_statements)
     fact.retired = False
 
 
@@ -215,7 +220,7 @@ def core_bank(bank: Bank) -> core.Bank:
         subject=bank.subject,
         licence=bank.licence,
         languages=list(bank.languages),
-        pools=dict(bank.pools or {}),
+        pools=stored_pools(bank),
     )
     passage_ids: dict[int, str] = {}
     for source in bank.sources:
@@ -258,6 +263,11 @@ def core_bank(bank: Bank) -> core.Bank:
             exclude_distractors=tuple(f.exclude_distractors),
             note=f.note,
             source_garbled=f.source_garbled,
+            category=f.category,
+            gender=f.gender,
+            number=f.number or "singular",
+            event=f.is_event,
+            false_statements=tuple(f.false_statements or ()),
         )
         for f in facts
     ]
@@ -275,6 +285,16 @@ def core_bank(bank: Bank) -> core.Bank:
         for q in authored
     ]
     return result
+
+
+def stored_pools(bank: Bank) -> dict[str, list[core.PoolEntry]]:
+    """The bank's stored pools as core entries (either file form, as stored; a stored pool was
+    validated when its bank was loaded, so nothing is reported here)."""
+    problems: list[core.Problem] = []
+    return {
+        language: core.read_pool(data, f"pools/{language}", problems)
+        for language, data in (bank.pools or {}).items()
+    }
 
 
 _pools: dict[tuple[Any, ...], QuestionPool] = {}

@@ -380,6 +380,11 @@ def _passages(bank: Bank) -> list[Passage]:
     )
 
 
+def _categories(bank: Bank) -> dict[str, list[str]]:
+    """Per kind, the categories to suggest: the bank's own first, then the documented ones."""
+    return authoring.categories_by_kind(bank)
+
+
 def _fact_input(form: FactForm) -> dict[str, Any]:
     def offset(field) -> int | None:
         return int(field.data) if (field.data or "").isdigit() else None
@@ -412,7 +417,12 @@ def new_fact(slug: str):
             flash(_("Fact saved."), "success")
             return redirect(url_for("teach.fact", fact_id=fact.id))
     return render_template(
-        "teach/fact_form.html", bank=bank, form=form, fact=None, passages=_passages(bank)
+        "teach/fact_form.html",
+        bank=bank,
+        form=form,
+        fact=None,
+        passages=_passages(bank),
+        categories=_categories(bank),
     ), (400 if request.method == "POST" else 200)
 
 
@@ -464,6 +474,11 @@ def _fact_data(fact: Fact) -> dict[str, Any]:
         "exclude_distractors": "\n".join(fact.exclude_distractors),
         "note": fact.note or "",
         "source_garbled": fact.source_garbled,
+        "category": fact.category or "",
+        "gender": fact.gender or "",
+        "number": fact.number or "singular",
+        "event": fact.is_event,
+        "false_statements": "\n".join(fact.false_statements or []),
     }
 
 
@@ -488,7 +503,12 @@ def edit_fact(fact_id: int):
                 flash(_("Fact saved."), "success")
                 return redirect(url_for("teach.fact", fact_id=fact.id))
     return render_template(
-        "teach/fact_form.html", bank=bank, form=form, fact=fact, passages=_passages(bank)
+        "teach/fact_form.html",
+        bank=bank,
+        form=form,
+        fact=fact,
+        passages=_passages(bank),
+        categories=_categories(bank),
     ), (400 if request.method == "POST" else 200)
 
 

@@ -18,7 +18,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from quizapp.core.bank import KINDS
 from quizapp.web.forms import LANGUAGE_NAMES, MultiCheckboxField
@@ -143,6 +150,42 @@ class FactForm(FlaskForm):
     )
     note = TextAreaField(_l("Curator's note"), validators=[Length(max=2000)])
     source_garbled = BooleanField(_l("The source states the answer in a garbled form"))
+    category = StringField(
+        _l("Category under its kind (e.g. country, general, party)"),
+        description=_l(
+            "Wrong options and true/false swaps come only from this category: without one, a "
+            "name gets no multiple choice. Lowercase letters, digits and hyphens."
+        ),
+        validators=[
+            Length(max=64),
+            Regexp(
+                r"^$|^[a-z0-9][a-z0-9-]*$",
+                message=_l("Use lowercase letters, digits and hyphens, such as army-unit."),
+            ),
+        ],
+    )
+    gender = SelectField(
+        _l("Grammatical gender of the answer"),
+        description=_l("Spanish names need it for true/false swaps (la/el, adjectives)."),
+        choices=[
+            SelectChoice("", _l("not given")),
+            SelectChoice("m", _l("masculine")),
+            SelectChoice("f", _l("feminine")),
+        ],
+        default="",
+    )
+    number = SelectField(
+        _l("Grammatical number of the answer"),
+        choices=[SelectChoice("singular", _l("singular")), SelectChoice("plural", _l("plural"))],
+        default="singular",
+    )
+    event = BooleanField(
+        _l("The date or year is when an event happened (ordering questions use only these)")
+    )
+    false_statements = TextAreaField(
+        _l("False statements for true/false (one per line; each wrong in one clear point)"),
+        validators=[Length(max=4000)],
+    )
 
 
 class ChoiceRow(Form):

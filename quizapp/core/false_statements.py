@@ -1,0 +1,90 @@
+"""False statements for true/false questions that read as well as the true ones.
+
+A false statement is either one a curator wrote (`false_statements` on the fact) or the
+statement with its answer's span swapped for a wrong value of the same category that keeps the
+sentence's agreement (see core.agreement). A swap is never made with a value that may be true:
+an accepted answer, an excluded value, one named in the evidence or the statement, an answer of
+a fact about the same subject, or one that turns the sentence into another fact's statement.
+A fact with neither kind of false statement makes no true/false question at all: if it could
+only ever be true, the key would be predictable.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+
+from quizapp.core.agreement import (
+    after_the,
+    agrees,
+    answer_span,
+    place_takes_the,
+    replace_span,
+)
+from quizapp.core.bank_model import NAME_KINDS, Fact
+from quizapp.core.distractors import NEAR_VALUES, DistractorIndex
+from quizapp.core.values import contains_phrase, normalise
+
+
+def swapped_statements(
+    fact: Fact, index: DistractorIndex, rng: random.Random | None = None, limit: int = 1
+) -> list[str]:
+    """Up to `limit` false statements made by swapping the answer's span (in random order
+    with an rng, in the index's order without). Empty when no swap keeps the sentence right:
+    a name fact needs a category and (Spanish) a gender; the statement must hold the answer as
+    whole words."""
+    span = answer_span(fact.statement, fact.answer)
+    if span is None:
+        return []
+    values: Iterable[str]
+    if fact.kind in NAME_KINDS:
+        values = (
+            c.text
+            for c in index.iter_name_candidates(fact, rng)
+            if agrees(fact.language, fact.gender, fact.number, c.gender, c.number)
+            and _same_article(fact, span, c.text, c.number, index)
+        )
+    elif rng is None:
+        values = index.near_values(fact)
+    else:
+        values = index.choose(fact, NEAR_VALUES, rng)
+    made: list[str] = []
+    for value in values:
+        if contains_phrase(fact.statement, value):
+            continue  # "Hungary and Hungary": a value already in the sentence reads wrong
+        statement = replace_span(fact.language, fact.statement, span, value)
+        if normalise(statement) in index.statements:
+            continue  # it is another fact's true statement
+        made.append(statement)
+        if len(made) >= limit:
+            break
+    return made
+
+
+def _same_article(
+    fact: Fact, span: tuple[int, int], value: str, number: str, index: DistractorIndex
+) -> bool:
+    """English places: "the" before the answer must suit the value too (and its absence)."""
+    if fact.language != "en" or fact.kind != "place":
+        return True
+    takes_the = place_takes_the(value, number) or normalise(value) in index.said_with_the
+    return after_the(fact.statement, span) == takes_the
+
+
+def can_be_false(fact: Fact, index: DistractorIndex) -> bool:
+    """Whether the fact has a false form: a curated false statement or a safe swap."""
+    if fact.false_statements:
+        return True
+    key = ("can_be_false", fact)
+    if key not in index.memo:
+        index.memo[key] = bool(swapped_statements(fact, index))
+    return bool(index.memo[key])
+
+
+def false_statement(fact: Fact, index: DistractorIndex, rng: random.Random) -> str | None:
+    """One false statement for the fact: a curated one half the time when it has both kinds
+    (always when no swap is safe), else a swap; None when it has neither."""
+    swapped = swapped_statements(fact, index, rng)
+    if fact.false_statements and (not swapped or rng.random() < 0.5):
+        return rng.choice(fact.false_statements)
+    return swapped[0] if swapped else None
