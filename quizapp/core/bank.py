@@ -46,6 +46,12 @@ FACT_FIELDS = {
     "exclude_distractors",
     "note",
     "source_garbled",
+    # TEMP loader shim (issue 8 contract fields, read by the loader on another branch).
+    "category",
+    "gender",
+    "number",
+    "event",
+    "false_statements",
 }
 REQUIRED_FACT_FIELDS = ("id", "language", "topic", "passage", "evidence", "statement", "answer")
 SOURCE_FIELDS = {"title", "language", "origin", "licence", "attribution", "cleaning", "id"}
@@ -417,6 +423,12 @@ def _load_pools(root: Path, bank: Bank, problems: list[Problem]) -> None:
                     Problem(name, None, f"unknown kind {kind!r} (use {', '.join(POOL_KINDS)})")
                 )
                 continue
+            if isinstance(values, dict):  # TEMP loader shim: categorised pools, flattened
+                values = [
+                    e["text"] if isinstance(e, dict) else e
+                    for entries in values.values()
+                    for e in entries
+                ]
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                 problems.append(Problem(name, None, f"{kind}: a list of texts is expected"))
                 continue
