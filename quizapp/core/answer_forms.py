@@ -133,10 +133,14 @@ class AnswerFormIndex:
                     self._add_name(fact.language, fact.kind, form, fact.id)
                 for other in fact.exclude_distractors:
                     self._add_name(fact.language, fact.kind, other, None)
-        for language, by_kind in (bank.pools or {}).items():
-            for kind, values in (by_kind or {}).items():
-                for text in pool_texts(values):
-                    self._add_name(language, kind, text, None)
+        for language, entries in (bank.pools or {}).items():
+            if isinstance(entries, dict):  # {kind: values}, as a bank folder's file holds it
+                for kind, values in entries.items():
+                    for text in pool_texts(values):
+                        self._add_name(language, kind, text, None)
+            else:  # [PoolEntry], as core.pools reads both forms
+                for entry in entries:
+                    self._add_name(language, entry.kind, entry.text, None)
         self._index_persons()
         self._owners = self._short_name_owners()
 
