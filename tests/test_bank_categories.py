@@ -52,8 +52,12 @@ def test_the_categorised_pool_form_is_read_with_grammar(bank_copy):
     assert PoolEntry("place", "Hungría", "country", "f") in bank.pools["es"]
 
 
-def test_the_old_flat_pool_form_is_still_read_without_categories(bank):
-    assert bank.pools["en"]
+def test_the_old_flat_pool_form_is_still_read_without_categories(bank_copy):
+    (bank_copy / "pools" / "en.yaml").write_text(
+        "person: [Carol II, Iuliu Maniu]\nplace: [Cluj]\n", encoding="utf-8"
+    )
+    bank = load_bank(bank_copy)
+    assert PoolEntry("person", "Iuliu Maniu") in bank.pools["en"]
     assert all(entry.category is None for entry in bank.pools["en"])
 
 
@@ -131,15 +135,24 @@ def test_every_founding_fact_holds_its_answer_on_word_boundaries(bank):
 
 
 def test_bank_check_warns_about_facts_that_cannot_make_some_types(app, bank_copy):
-    person = _first_fact(bank_copy, "person")
-    _edit_fact(bank_copy, person["id"], category="monarch")
+    facts = yaml.safe_load((bank_copy / FACTS_FILE).read_text(encoding="utf-8"))
+    person, other = [f for f in facts if f["kind"] == "person"][:2]
+    # A category no pool entry or other fact shares, and a name fact with no category at all.
+    _edit_fact(bank_copy, person["id"], category="astronaut")
+    path = bank_copy / FACTS_FILE
+    facts = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for fact in facts:
+        if fact["id"] == other["id"]:
+            fact.pop("category", None)
+    path.write_text(yaml.safe_dump(facts, allow_unicode=True, sort_keys=False), "utf-8")
     result = app.test_cli_runner().invoke(args=["bank", "check", str(bank_copy)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     heading = next(i for i, line in enumerate(lines) if "name facts with no category" in line)
     assert lines[heading + 1].startswith("    ") and "fact " in lines[heading + 1]
     few = next(line for line in lines if person["id"] in line and "usable wrong" in line)
-    assert "person/monarch in en has" in few and "pools/en.yaml" in few
+    assert "person/astronaut in en has" in few and "pools/en.yaml" in few
+    assert any(other["id"] in line for line in lines[heading + 1 :])
     assert "facts with no false form" in result.output
 
 
@@ -172,7 +185,7 @@ def test_read_pool_reads_what_the_database_stores():
 
 def test_the_new_fields_survive_storage_and_a_zip_round_trip(app, teacher_client, bank_copy):
     from quizapp.extensions import db
-    from quizapp.models import Bank, Fact
+    from quizapp.models import Bank, Fact, User
     from quizapp.services.banks import core_bank, store_bank
     from quizapp.services.exchange import export_zip, load_files, read_zip
 
@@ -195,7 +208,8 @@ def test_the_new_fields_survive_storage_and_a_zip_round_trip(app, teacher_client
         assert facts[person["id"]].false_statements == (wrong,)
         assert facts[year["id"]].event
         assert PoolEntry("place", "United States", "country", None, "plural") in rebuilt.pools["en"]
-        data = export_zip(stored)
+        teacher = db.session.scalar(db.select(User).where(User.role.in_(("teacher", "admin"))))
+        data = export_zip(teacher, stored)
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert any(n.endswith("pools/en.yaml") for n in names)
     with app.app_context():

@@ -136,3 +136,12 @@ def test_grouped_numbers_read_the_same_with_any_separator(number, separator):
     written = f"{number:,}".replace(",", separator)
     assert parse_number(written) == number
     assert normalise(written) == str(number)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [(",5", "0.5"), (",00", "0"), (".25", "0.25"), ("-,5", "-0.5")]
+)
+def test_a_decimal_may_start_with_its_mark_in_either_style(text, value):
+    # Found by the idempotence property: ",00" read as "00" once and as "0" the second time.
+    assert parse_number(text) == Decimal(value)
+    assert normalise(normalise(text)) == normalise(text) == value

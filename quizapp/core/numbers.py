@@ -107,7 +107,7 @@ _NUMBER_PATTERN = r"""
       |
         (?:
             (?P<plain>[0-9]+(?:[.,][0-9]+)?)                       # 1234567.5 / 1234567,5
-          | (?P<lead>\.[0-9]+)                                      # .5
+          | (?P<lead>[.,][0-9]+)                                    # .5 / ,5 (Spanish)
         )
         (?:e(?P<exp>[-+]?[0-9]{1,3})|\ ?[x×*·]\ ?10\^(?P<power>[-+]?[0-9]{1,3}))?
     )
@@ -143,7 +143,7 @@ def read_number(match: re.Match[str]) -> Decimal:
     elif groups["plain"]:
         digits = groups["plain"].replace(",", ".")
     else:
-        digits = "0" + groups["lead"]
+        digits = "0." + groups["lead"][1:]
     value = Decimal(digits)
     exponent = groups["exp"] or groups["power"]
     if exponent:
