@@ -76,8 +76,7 @@ def test_capacity_of_the_founding_bank_is_what_a_set_can_really_hold(pool):
                 continue
             # Asking for exactly the capacity of one single type gives it (some seed does).
             made = max(
-                pool.plan(max(wanted, 1), language, seed, [type_name]).total
-                for seed in range(3)
+                pool.plan(max(wanted, 1), language, seed, [type_name]).total for seed in range(3)
             )
             assert made == wanted, (language, type_name)
 

@@ -147,7 +147,15 @@ class StartQuizForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         """The fields' own checks, then: at least one type ticked for the chosen language."""
         valid = super().validate(extra_validators)
+        for field in [self.types, *(f for _code, f in self.type_fields())]:
+            if field.errors:
+                # Only a stale page or a forged request sends a type the list does not offer.
+                field.errors[:] = [str(_l("Choose question types from the list."))]
         if self.language.errors:
+            # A language missing from the list is one the bank cannot make a quiz in (yet).
+            self.language.errors[:] = [
+                str(_l("This bank cannot make a quiz in this language yet."))
+            ]
             return False
         if not self.chosen_types():
             message = str(_l("Choose at least one question type."))
