@@ -94,10 +94,12 @@ class QuestionPool:
     def capacity(self, language: str) -> dict[str, int]:
         """How many questions of each registered type the bank can make in the language.
 
-        Each type is counted alone: hand-written questions of the type, plus, from facts, one
-        question per topic having a fact the type's `eligible` accepts and its `build` really
-        makes (a set never repeats a topic); group types (ordering, matching) count disjoint
-        groups of the minimum size, formed greedily with the type's group selector. Counts stop
+        Each type is counted alone: hand-written questions of the type, plus, from facts, the
+        facts the type's `eligible` accepts and its `build` really makes, taken greedily so that
+        no topic and no passage repeats (as in a set, see _DrawState); group types (ordering,
+        matching) count disjoint groups of the minimum size, formed greedily with the type's
+        group selector. A greedy count is a lower bound; `plan` raises it to what a drawn set
+        really held when that is more. Counts stop
         at CAPACITY_CAP (which then means "at least"), and at most TRIAL_LIMIT trial builds are
         made per type, so a bank of 100,000 facts costs a few hundred builds, not 100,000. The
         result is computed once per pool and language (the pool is rebuilt when the bank
