@@ -54,7 +54,9 @@ CAPACITY_CAP = 200
 # At most this many trial builds per type and language when counting capacity.
 TRIAL_LIMIT = 4 * CAPACITY_CAP
 # When counting groups, partners are looked for among this many following facts.
-GROUP_WINDOW = 60
+GROUP_WINDOW = 24
+# Counting groups stops after this many selections in a row that made no group.
+GROUP_MISSES = 40
 # Different draws (all fixed by the seed) tried before a set is announced as short.
 PLAN_ATTEMPTS = 3
 
@@ -101,7 +103,8 @@ class QuestionPool:
         group selector. A greedy count is a lower bound; `plan` raises it to what a drawn set
         really held when that is more. Counts stop
         at CAPACITY_CAP (which then means "at least"), and at most TRIAL_LIMIT trial builds are
-        made per type, so a bank of 100,000 facts costs a few hundred builds, not 100,000. The
+        made per type (group types: also stop after GROUP_MISSES selections in a row that
+        made no group), so a bank of 100,000 facts costs a few hundred builds, not 100,000. The
         result is computed once per pool and language (the pool is rebuilt when the bank
         changes) and returned as a fresh dict, in registry order.
         """
@@ -163,17 +166,19 @@ class QuestionPool:
         minimum = _FixedSize()
         used: set[str] = set()
         passages: set[str] = set()
-        groups = trials = 0
+        groups = trials = misses = 0
         for index, first in enumerate(candidates):
-            if groups >= limit or trials >= TRIAL_LIMIT:
+            if groups >= limit or trials >= TRIAL_LIMIT or misses >= GROUP_MISSES:
                 break
             if first.topic in used or first.passage_id in passages:
                 continue
+            trials += 1  # a failed selection counts too: the work stays bounded
+            following = (candidates[k] for k in range(index + 1, len(candidates)))
             partners = list(
                 islice(
                     (
                         f
-                        for f in candidates[index + 1 :]
+                        for f in following
                         if f.topic not in used
                         and f.passage_id not in passages
                         and f.topic != first.topic
@@ -183,9 +188,10 @@ class QuestionPool:
             )
             group = select(first, _same_passage_first(first, partners), minimum)
             if group is None:
+                misses += 1
                 continue
-            trials += 1
             group = group[:MIN_GROUP]
+            misses = 0
             if _build(question_type, group, context) is not None:
                 used.update(f.topic for f in group)
                 passages.update(f.passage_id for f in group)
