@@ -122,11 +122,30 @@ def test_a_request_the_bank_cannot_meet_is_announced_and_never_filled_with_other
             assert {t: sum(q.type == t for q in accepted) for t in types} == plan.planned
 
 
-def test_a_short_type_gives_its_slots_to_the_other_requested_types(pool):
-    plan = pool.plan(10, "en", 1, ["order", "short"])
-    assert plan.planned["order"] < 5
-    assert plan.planned["short"] > 5  # order's slots went to the other requested type
-    assert {q.type for q in plan.questions} == {"order", "short"}
+def test_a_short_type_gives_its_slots_to_the_other_requested_types(bank):
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india"]
+    written = [
+        AuthoredQuestion("short", f"Say the word {n}?", choices=[Choice(word, True)], language="en")
+        for n, word in enumerate(words)
+    ]
+    written.append(
+        AuthoredQuestion(
+            "mcq",
+            "Which one?",
+            choices=[Choice("kilo", True), Choice("lima", False)],
+            language="en",
+        )
+    )
+    pool = QuestionPool(
+        replace(bank, facts=[], questions=[BankQuestion(str(n), q) for n, q in enumerate(written)])
+    )
+    for seed in range(5):
+        with pytest.raises(SetShortfall) as raised:
+            pool.generate(10, "en", seed, ["mcq", "short"])
+        plan = raised.value.plan
+        assert plan.capacity == {"mcq": 1, "short": 9}
+        assert plan.planned == {"mcq": 1, "short": 9}  # mcq's four missing slots went to short
+        assert plan.total == 10 and plan.short_types() == ["mcq"]
 
 
 def test_a_type_the_bank_cannot_make_is_refused_not_replaced(bank):

@@ -55,6 +55,8 @@ CAPACITY_CAP = 200
 TRIAL_LIMIT = 4 * CAPACITY_CAP
 # When counting groups, partners are looked for among this many following facts.
 GROUP_WINDOW = 24
+# How many candidate groups a draw compares (it tries those showing the fewest passages first).
+GROUP_CHOICES = 8
 # Counting groups stops after this many selections in a row that made no group.
 GROUP_MISSES = 40
 # Different draws (all fixed by the seed) tried before a set is announced as short.
@@ -402,20 +404,11 @@ class QuestionPool:
                 and fact.passage_id not in state.used_passages
             )
 
-        for first in _draw_facts(candidates, rng, fresh):
-            facts = [first]
-            if question_type.group:
-                partners = [
-                    f
-                    for f in _draw_facts(candidates, rng, fresh)
-                    if f.id != first.id and f.topic != first.topic
-                ]
-                group = GROUP_SELECTORS[question_type.name](
-                    first, _same_passage_first(first, partners), rng
-                )
-                if group is None:
-                    continue
-                facts = group[:max_group]
+        if question_type.group:
+            choices = _groups(question_type, candidates, rng, fresh, max_group)
+        else:
+            choices = [[first] for first in _draw_facts(candidates, rng, fresh)]
+        for facts in choices:
             # A question that would give another's answer away is built again (another stem,
             # other options), then put back for another fact.
             for _ in range(BUILD_TRIES):
@@ -458,6 +451,35 @@ class _DrawState:
             self.used_passages.update(f.passage_id for f in facts)
         else:
             self.used_facts.add(question.fact_id)
+
+
+def _groups(
+    question_type: QuestionType,
+    candidates: list[Fact],
+    rng: random.Random,
+    fresh,
+    max_group: int,
+) -> list[list[Fact]]:
+    """Candidate groups for a group type, those showing the fewest passages first.
+
+    Each passage a group shows is one the rest of the set can no longer use, so when several
+    groups can be formed (up to GROUP_CHOICES), the one spanning the fewest passages is tried
+    first; ties keep their random order.
+    """
+    select = GROUP_SELECTORS[question_type.name]
+    groups: list[list[Fact]] = []
+    for first in _draw_facts(candidates, rng, fresh):
+        partners = [
+            f
+            for f in _draw_facts(candidates, rng, fresh)
+            if f.id != first.id and f.topic != first.topic
+        ]
+        group = select(first, _same_passage_first(first, partners), rng)
+        if group is not None:
+            groups.append(group[:max_group])
+            if len(groups) == GROUP_CHOICES:
+                break
+    return sorted(groups, key=lambda g: len({f.passage_id for f in g}))
 
 
 def _same_passage_first(first: Fact, partners: list[Fact]) -> list[Fact]:
