@@ -120,17 +120,21 @@ def generate_command(
             param_hint="--lang",
         )
     try:
-        questions = QuestionPool(bank).generate(count, language, seed, wanted)
+        plan = QuestionPool(bank).plan(count, language, seed, wanted)
     except GenerationError as error:
         raise click.UsageError(str(error)) from None
+    questions = plan.questions
     for number, question in enumerate(questions, start=1):
         if output == "jsonl":
             click.echo(json.dumps(question.to_dict(), ensure_ascii=False))
         else:
             click.echo(_as_text(number, question))
-    if len(questions) < count:
+    if not plan.exact:
+        asked = ", ".join(f"{t}: {n}" for t, n in plan.requested.items())
+        given = ", ".join(f"{t}: {n}" for t, n in plan.planned.items())
         click.echo(
-            f"note: the bank had enough distinct facts for {len(questions)} of {count} questions",
+            f"note: the bank could give {len(questions)} of {count} questions"
+            f" (asked {asked}; given {given})",
             err=True,
         )
 

@@ -74,3 +74,24 @@
     }
   });
 })();
+
+// Start forms: show only the question types of the chosen language (without this script every
+// language's types are shown, and only the chosen language's ticks count).
+(function () {
+  "use strict";
+  var forms = document.querySelectorAll("[data-start-form]");
+  Array.prototype.forEach.call(forms, function (form) {
+    var select = form.querySelector("[data-language-select]");
+    var sets = form.querySelectorAll("fieldset[data-language]");
+    if (!select || sets.length < 2) {
+      return;
+    }
+    function show() {
+      Array.prototype.forEach.call(sets, function (set) {
+        set.hidden = set.getAttribute("data-language") !== select.value;
+      });
+    }
+    select.addEventListener("change", show);
+    show();
+  });
+})();

@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from quizapp.core.generation import GenerationError
+from quizapp.core.generation import GenerationError, SetPlan
 from quizapp.core.question_types import TYPES, Question, check_answer
 from quizapp.database import begin_write, upgrade_to_write
 from quizapp.extensions import db
@@ -30,6 +30,51 @@ MIN_QUESTIONS, MAX_QUESTIONS = 5, 50
 
 class QuizError(Exception):
     """A request the quiz rules refuse; the message is meant for the learner."""
+
+
+class QuizShortfall(QuizError):
+    """The bank cannot give the set as asked. `plan` (a SetPlan) says what it can give; the
+    same `seed` draws that set again once the learner accepts it (see start_attempt)."""
+
+    def __init__(self, plan: SetPlan, seed: int):
+        super().__init__(_("This bank cannot make the quiz exactly as asked."))
+        self.plan = plan
+        self.seed = seed
+
+
+def _refusal(error: GenerationError) -> QuizError:
+    """The learner's message for a set the generator refuses (its own text is for curators)."""
+    messages = {
+        "unknown_type": _("Choose question types from the list."),
+        "no_types": _("Choose at least one question type."),
+        "count": _(
+            "Choose between %(low)d and %(high)d questions.", low=MIN_QUESTIONS, high=MAX_QUESTIONS
+        ),
+        "no_language": _("This bank cannot make a quiz in this language yet."),
+        "empty": _("This bank cannot make any question of the chosen types in this language."),
+    }
+    return QuizError(messages.get(error.code, _("This bank cannot make this quiz.")))
+
+
+def plan_set(bank: Bank, language: str, count: int, types: list[str], seed: int) -> SetPlan:
+    """The set a request would give (see QuestionPool.plan), with the learner's rules applied.
+
+    QuizError (translated) when the request breaks a rule or the bank can make none of it.
+    """
+    if language not in bank.languages:
+        raise QuizError(_("This bank has no questions in %(language)s.", language=language))
+    if not MIN_QUESTIONS <= count <= MAX_QUESTIONS:
+        raise QuizError(
+            _(
+                "Choose between %(low)d and %(high)d questions.",
+                low=MIN_QUESTIONS,
+                high=MAX_QUESTIONS,
+            )
+        )
+    try:
+        return question_pool(bank).plan(count, language, seed, types)
+    except GenerationError as error:
+        raise _refusal(error) from None
 
 
 @dataclass(frozen=True)
@@ -90,31 +135,26 @@ def start_attempt(
     types: list[str],
     seed: int | None = None,
     time_limit_minutes: int | None = None,
+    accepted: str | None = None,
 ) -> Attempt:
     """Draw a question set and freeze it into a new attempt (the caller commits).
+
+    The set holds exactly `count` questions of the requested types, split evenly. When the bank
+    cannot give that, QuizShortfall is raised (nothing is stored) with the set it can give;
+    the learner accepts it by starting again with the same seed and `accepted` set to that
+    plan's `signature()`: the set is then stored if it is still the one announced (else a new
+    QuizShortfall says what the bank gives now). Other refusals are QuizError, translated.
 
     With a time limit, the deadline is stored now; answers after it (plus a short grace) are
     refused and close the attempt. A bank not offered to the user raises
     `permissions.NotFound`.
     """
     require_take(user, bank)
-    if language not in bank.languages:
-        raise QuizError(_("This bank has no questions in %(language)s.", language=language))
-    if not MIN_QUESTIONS <= count <= MAX_QUESTIONS:
-        raise QuizError(
-            _(
-                "Choose between %(low)d and %(high)d questions.",
-                low=MIN_QUESTIONS,
-                high=MAX_QUESTIONS,
-            )
-        )
     seed = secrets.randbelow(2**31) if seed is None else seed
-    try:
-        questions = question_pool(bank).generate(count, language, seed, types)
-    except GenerationError as error:
-        raise QuizError(str(error)) from None
-    if not questions:
-        raise QuizError(_("This bank has no questions of those types in that language."))
+    plan = plan_set(bank, language, count, types, seed)
+    if not plan.exact and plan.signature() != accepted:
+        raise QuizShortfall(plan, seed)
+    questions = plan.questions
     user_id = user.id
     started = utcnow()
     deadline = started + dt.timedelta(minutes=time_limit_minutes) if time_limit_minutes else None

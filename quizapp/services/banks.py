@@ -332,6 +332,27 @@ def list_banks(user: User | None) -> list[tuple[Bank, int]]:
     return [(bank, count) for bank, count in rows]
 
 
+def offered_types(bank: Bank) -> dict[str, list[str]]:
+    """Per language of the bank, the question types it can make there (at least one each).
+
+    A language in which the bank can make no question is left out, so a bank with no content
+    yet gives an empty dict. Computed from the cached pool (once per bank version).
+    """
+    pool = question_pool(bank)
+    offer = {language: pool.producible(language) for language in bank.languages}
+    return {language: types for language, types in offer.items() if types}
+
+
+def offered_banks(user: User | None) -> list[tuple[Bank, int, dict[str, list[str]]]]:
+    """The banks `user` may start (None: a visitor), with their live fact count and
+    `offered_types` (see `list_banks` for who is offered what).
+
+    A bank is offered only once it can make a quiz in at least one of its languages.
+    """
+    listed = [(bank, count, offered_types(bank)) for bank, count in list_banks(user)]
+    return [(bank, count, offer) for bank, count, offer in listed if offer]
+
+
 def facts_by_language(bank_id: int) -> dict[str, int]:
     """How many live facts a bank has in each language."""
     rows = db.session.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -26,8 +27,9 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from quizapp.core.question_types import TYPES, Question
 from quizapp.services.attempts import MAX_QUESTIONS, MIN_QUESTIONS
@@ -89,7 +91,14 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class StartQuizForm(FlaskForm):
-    """Pick a language, a number of questions and the question types."""
+    """Pick a language, a number of questions and the question types.
+
+    The types are chosen per language (`types_<language>` fields, made by `start_form_class`
+    for a bank's languages): each offers only the types the bank can make in that language,
+    and only the chosen language's ticks count. The plain `types` field is still read when no
+    language field carries a tick (older clients post it). `seed` and `accept` come from the
+    page that announced a shortfall: the learner accepted that set (see start_attempt).
+    """
 
     language = SelectField(_l("Language"), validators=[InputRequired()])
     count = IntegerField(
@@ -102,18 +111,75 @@ class StartQuizForm(FlaskForm):
         default=0,
         validators=[Optional(), NumberRange(min=0, max=180)],
     )
-    types = MultiCheckboxField(
-        _l("Question types"),
-        default=list(TYPES),
-        validators=[DataRequired(message=_l("Choose at least one question type."))],
+    types = MultiCheckboxField(_l("Question types"), default=[], validators=[Optional()])
+    seed = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(min=0, max=2**31 - 1)]
+    )
+    accept = HiddenField(
+        validators=[Optional(), Regexp(r"^[a-z]+=\d+(,[a-z]+=\d+)*$"), Length(max=200)]
     )
 
-    def set_choices(self, languages: list[str]) -> None:
-        """Fill the language and type choices for one bank."""
+    def set_choices(self, offer: dict[str, list[str]]) -> None:
+        """Fill the language and type choices for one bank from what it can make where."""
         self.language.choices = [
-            SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in languages
+            SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in offer
         ]
         self.types.choices = [SelectChoice(name, TYPE_NAMES.get(name, name)) for name in TYPES]
+        for code, offered in offer.items():
+            self.type_field(code).choices = [
+                SelectChoice(name, TYPE_NAMES.get(name, name)) for name in offered
+            ]
+
+    def type_field(self, language: str) -> MultiCheckboxField:
+        """The types field of one language."""
+        return self[type_field_name(language)]
+
+    def type_fields(self) -> list[tuple[str, MultiCheckboxField]]:
+        """(language, field) for every language of the form, in the language list's order."""
+        codes = [str(choice.value) for choice in self.language.choices]
+        return [(code, self.type_field(code)) for code in codes]
+
+    def chosen_types(self) -> list[str]:
+        """The types ticked for the chosen language (or in the plain `types` field)."""
+        name = type_field_name(self.language.data or "")
+        ticked = self[name].data if name in self else None
+        return list(ticked or self.types.data or [])
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then: at least one type ticked for the chosen language."""
+        valid = super().validate(extra_validators)
+        for field in [self.types, *(f for _code, f in self.type_fields())]:
+            if field.errors:
+                # Only a stale page or a forged request sends a type the list does not offer.
+                field.errors[:] = [str(_l("Choose question types from the list."))]
+        if self.language.errors:
+            # A language missing from the list is one the bank cannot make a quiz in (yet).
+            self.language.errors[:] = [
+                str(_l("This bank cannot make a quiz in this language yet."))
+            ]
+            return False
+        if not self.chosen_types():
+            message = str(_l("Choose at least one question type."))
+            self.type_field(self.language.data).errors.append(message)
+            return False
+        return valid
+
+
+def type_field_name(language: str) -> str:
+    """The name of a language's type field: `types_es`, `types_pt_br`."""
+    return "types_" + re.sub(r"\W", "_", language.lower())
+
+
+@functools.lru_cache(maxsize=64)
+def start_form_class(languages: tuple[str, ...]) -> type[StartQuizForm]:
+    """A StartQuizForm class with a type field per language (built once per language list)."""
+    fields: dict[str, Any] = {
+        type_field_name(code): MultiCheckboxField(
+            _l("Question types"), default=[], validators=[Optional()]
+        )
+        for code in languages
+    }
+    return type("StartQuizForm", (StartQuizForm,), fields)
 
 
 # How each kind of input becomes form fields and, back, an answer for the checker. The form
