@@ -6,6 +6,7 @@ each naming the file, the line or fact id, and what is wrong. See docs/bank-form
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -500,7 +501,7 @@ def _fact_from_entry(entry: Any, name: str, problems: list[Problem]) -> Fact | N
     if excluded is None:
         problem("exclude_distractors must be a list of texts")
     tolerance = data.get("tolerance", 0)
-    if not isinstance(tolerance, int | float) or tolerance < 0:
+    if not _is_tolerance(tolerance):
         problem("tolerance must be a number, zero or more")
         tolerance = 0
     garbled = data.get("source_garbled", False)
@@ -563,6 +564,16 @@ def validate_facts(bank: Bank, facts: list[Fact]) -> list[Problem]:
     return problems
 
 
+def _is_tolerance(value: object) -> bool:
+    """A finite number, zero or more (YAML's .nan and .inf are floats, and not tolerances)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
+
+
 def fact_problems(fact: Fact, passage_text: str) -> list[str]:
     """What is wrong with one fact given its passage text (empty when it is sound)."""
     messages: list[str] = []
@@ -586,6 +597,8 @@ def fact_problems(fact: Fact, passage_text: str) -> list[str]:
     if fact.answer not in fact.statement:
         messages.append(f"the statement does not contain the answer {fact.answer!r} as written")
     messages.extend(_value_problems(fact))
+    if not _is_tolerance(fact.tolerance):
+        messages.append(f"tolerance {fact.tolerance!r} is not a finite number, zero or more")
     if fact.source_garbled:
         if not fact.note:
             messages.append("source_garbled needs a note explaining the defect")

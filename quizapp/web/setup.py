@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -14,8 +14,9 @@ from quizapp.models import User
 
 def register(app: Flask) -> None:
     """Attach blueprints, the user loader, template helpers and error handlers."""
-    from quizapp.web import auth, history, i18n, ops, quiz, sources, teach
+    from quizapp.web import auth, history, i18n, numbers, ops, quiz, sources, teach
 
+    numbers.install(app)  # before any route is added: every <int:...> is then bounded
     for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp, teach.bp, i18n.bp):
         app.register_blueprint(blueprint)
     ops.register(app)
@@ -48,6 +49,17 @@ def register(app: Flask) -> None:
 
     def error_page(status: int, title: str, message: str):
         return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL character can be stored nowhere (PostgreSQL refuses it in text): say so."""
+        if _carries_nul():
+            return error_page(
+                400,
+                _("Bad request"),
+                _("What was sent contains a NUL character (code 0), which no text here may hold."),
+            )
+        return None
 
     @app.errorhandler(400)
     def bad_request(error):
@@ -92,6 +104,24 @@ def register(app: Flask) -> None:
         return error_page(
             500, _("Something went wrong"), _("The error has been logged. Please try again.")
         )
+
+
+def _carries_nul() -> bool:
+    """Whether the path, the query string, a form field or an upload's name holds a NUL."""
+    if "\x00" in request.path:
+        return True
+    for key, value in request.args.items(multi=True):
+        if "\x00" in key or "\x00" in value:
+            return True
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    for key, value in request.form.items(multi=True):
+        if "\x00" in key or "\x00" in value:
+            return True
+    return any(
+        "\x00" in key or "\x00" in (upload.filename or "")
+        for key, upload in request.files.items(multi=True)
+    )
 
 
 def highlight(source: dict | object) -> Markup:
