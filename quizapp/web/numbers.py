@@ -26,8 +26,12 @@ MAX_PAGE = 1_000_000
 class BoundedIntegerConverter(IntegerConverter):
     """`<int:...>` for ids and positions: 1 to DB_INTEGER_MAX, else the route does not match.
 
-    Routes may still narrow the range with `<int(min=..., max=...):name>`.
+    Routes may still narrow the range with `<int(min=..., max=...):name>`. Only ASCII digits
+    match: Werkzeug's `\\d+` also takes "١٢", which `int` reads as 12 (a second URL for a page).
     """
+
+    regex = r"[0-9]+"
+    signed_regex = r"-?[0-9]+"
 
     def __init__(
         self,
