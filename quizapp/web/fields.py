@@ -1,9 +1,11 @@
-"""Form fields that refuse what WTForms' own would let through to a 500.
+"""Forms and fields that refuse what Flask-WTF's and WTForms' own would let through to a 500.
 
-`NumberField` replaces `DecimalField` in every form: WTForms reads "NaN", "sNaN", "Infinity"
-and "1e999999" as Decimals, which then break comparisons (NumberRange raises on NaN), floats
-(inf) and JSON. `RowList` replaces `FieldList`: WTForms reads any key whose index passes
-`str.isdigit` ("²", "٣", a thousand digits) with `int`, which raises.
+`AppForm` is the base of the app's forms: Flask-WTF hands a text field an uploaded file when a
+file part bears its name, and reads a JSON body as form data (numbers, lists, objects), where
+every text field expects a string. `NumberField` replaces `DecimalField`: WTForms reads "NaN",
+"sNaN", "Infinity" and "1e999999" as Decimals, which then break comparisons (NumberRange raises
+on NaN), floats (inf) and JSON. `RowList` replaces `FieldList`: WTForms reads any key whose
+index passes `str.isdigit` ("²", "٣", a thousand digits) with `int`, which raises.
 """
 
 from __future__ import annotations
@@ -11,8 +13,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from flask import request
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, FieldList
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto  # Flask-WTF's "read the request" marker
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import DecimalField, FieldList, FileField
 from wtforms.validators import StopValidation
 
 from quizapp.core.values import parse_decimal
@@ -23,6 +29,33 @@ from quizapp.core.values import parse_decimal
 NUMBER_LIMIT = Decimal(10) ** 100
 # Row indices longer than this are not rows of ours (every list keeps at most a few dozen).
 _MAX_INDEX_DIGITS = 4
+
+
+class AppForm(FlaskForm):
+    """A Flask-WTF form that reads only what an HTML form sends: text, and files for file fields.
+
+    A JSON body is not form data here (the form sees nothing and says what is missing); a file
+    part reaches a field only when that field is a file field.
+    """
+
+    class Meta:
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """The request's form fields, plus its files under the names of file fields."""
+            if formdata is not _Auto:
+                return formdata
+            if not form.is_submitted():
+                return None
+            if not request.files:
+                return request.form or None
+            file_fields = {field.name for field in form if isinstance(field, FileField)}
+            files = MultiDict(
+                [
+                    (name, upload)
+                    for name, upload in request.files.items(multi=True)
+                    if name in file_fields
+                ]
+            )
+            return CombinedMultiDict((files, request.form))
 
 
 class NumberField(DecimalField):

@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.core.question_types import TYPES, Question
 from quizapp.services.attempts import MAX_QUESTIONS, MIN_QUESTIONS
+from quizapp.web.fields import AppForm
 
 LANGUAGE_NAMES = {"en": _l("English"), "es": _l("Spanish")}
 TYPE_NAMES = {
@@ -45,11 +46,11 @@ TYPE_NAMES = {
 }
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(AppForm):
     """A button-only POST: carries the CSRF token and nothing else."""
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     """Log in with a name and a password."""
 
     name = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
@@ -57,7 +58,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me logged in"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(AppForm):
     """Create a student account."""
 
     name = StringField(_l("User name"), validators=[DataRequired(), Length(min=3, max=64)])
@@ -68,7 +69,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     """Replace a (one-time) password."""
 
     password = PasswordField(
@@ -120,7 +121,7 @@ class StartQuizForm(FlaskForm):
 # question's options, labels and choices on its form instance.
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(AppForm):
     """Base of the answer forms: `shown` carries the signed time the question page was shown.
 
     The CSRF token is checked for every POST by CSRFProtect before the view runs; the page sends

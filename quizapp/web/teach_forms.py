@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -19,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from quizapp.core.bank import KINDS
-from quizapp.web.fields import NumberField, RowList
+from quizapp.web.fields import AppForm, NumberField, RowList
 from quizapp.web.forms import LANGUAGE_NAMES, MultiCheckboxField
 
 KIND_NAMES = {
@@ -40,7 +39,7 @@ TEXT_FORMATS = [
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
-class BankForm(FlaskForm):
+class BankForm(AppForm):
     """A bank's titles, descriptions and languages."""
 
     slug = StringField(
@@ -69,7 +68,7 @@ class BankForm(FlaskForm):
                 raise ValidationError(_l("Give a title in each language of the bank."))
 
 
-class SourceForm(FlaskForm):
+class SourceForm(AppForm):
     """A new source: pasted text or an uploaded .txt/.md file."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=256)])
@@ -88,7 +87,7 @@ class SourceForm(FlaskForm):
     )
 
 
-class SourceEditForm(FlaskForm):
+class SourceEditForm(AppForm):
     """Edit a source; passages keep their {#id} lines."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=256)])
@@ -101,7 +100,7 @@ class SourceEditForm(FlaskForm):
     attribution = StringField(_l("Attribution"), validators=[DataRequired(), Length(max=1000)])
 
 
-class FactForm(FlaskForm):
+class FactForm(AppForm):
     """A fact, its evidence chosen from its passage."""
 
     passage_id = SelectField(_l("Passage"), coerce=int, validators=[DataRequired()])
@@ -183,7 +182,7 @@ QUESTION_TYPES = [
 ]
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(AppForm):
     """A hand-written question of any gradable type."""
 
     type = SelectField(_l("Type"), choices=QUESTION_TYPES)
@@ -204,7 +203,7 @@ class QuestionForm(FlaskForm):
     general_feedback = TextAreaField(_l("General feedback"), validators=[Length(max=5000)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     """An import file and its format."""
 
     file = FileField(
