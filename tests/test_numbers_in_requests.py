@@ -430,3 +430,42 @@ def test_numbers_are_kept_exactly_when_a_question_is_edited(app, teacher_client)
     page = teacher_client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'value="0.25"' in page and 'value="1944' in page
     assert Decimal("0.25") == parse_decimal("0.25")
+
+
+def test_a_nul_character_in_an_uploaded_file_is_refused_with_its_line(app, teacher_client):
+    import io
+
+    _create_bank(teacher_client)
+    source = {
+        "title": "Upload",
+        "language": "en",
+        "origin": "notes",
+        "licence": "CC BY 4.0",
+        "attribution": "A. Teacher",
+        "upload": (io.BytesIO(b"First paragraph.\n\nSecond \x00 one."), "text.txt"),
+    }
+    response = teacher_client.post("/teach/banks/lesson/sources/new", data=source)
+    assert response.status_code == 400
+    assert "line 3: a NUL character (code 0) is not text." in response.get_data(as_text=True)
+    gift = {
+        "file_format": "gift",
+        "language": "en",
+        "file": (io.BytesIO(b"Who? {=Michael ~Carol\x00}\n"), "q.gift"),
+    }
+    response = teacher_client.post("/teach/banks/lesson/import", data=gift)
+    assert response.status_code == 400
+    assert "line 1: a NUL character" in response.get_data(as_text=True)
+
+
+def test_a_nul_character_in_a_zipped_bank_file_is_refused(bank_copy):
+    import io
+    import zipfile
+
+    from quizapp.services.exchange import ImportError_, read_zip
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("bank/bank.yaml", (bank_copy / "bank.yaml").read_text("utf-8"))
+        archive.writestr("bank/sources/x.md", "Text\n\x00\n")
+    with pytest.raises(ImportError_, match="line 2: a NUL character"):
+        read_zip(buffer.getvalue())

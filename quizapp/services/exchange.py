@@ -62,12 +62,22 @@ class Preview:
 def decode_upload(data: bytes) -> str:
     """The text of an uploaded file, which must be UTF-8 (a byte-order mark is allowed)."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ImportError_(
             [_("line %(line)s: the file is not UTF-8 text; save it as UTF-8.", line=line)]
         ) from None
+    line = _nul_line(text)
+    if line is not None:
+        raise ImportError_([_("line %(line)s: a NUL character (code 0) is not text.", line=line)])
+    return text
+
+
+def _nul_line(text: str) -> int | None:
+    """The line of the first NUL character, or None: PostgreSQL stores none in text or JSON."""
+    at = text.find("\x00")
+    return None if at < 0 else text.count("\n", 0, at) + 1
 
 
 def parse_questions(file_format: str, text: str, language: str) -> tuple[list, list, list[str]]:
@@ -112,6 +122,17 @@ def read_zip(data: bytes) -> dict[str, str]:
             files[str(relative)] = archive.read(member).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ImportError_([_("%(name)s: not UTF-8 text.", name=member.filename)]) from None
+        line = _nul_line(files[str(relative)])
+        if line is not None:
+            raise ImportError_(
+                [
+                    _(
+                        "%(name)s, line %(line)s: a NUL character (code 0) is not text.",
+                        name=member.filename,
+                        line=line,
+                    )
+                ]
+            )
     return files
 
 
