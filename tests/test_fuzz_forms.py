@@ -26,7 +26,11 @@ from tests.test_teach import LESSON
 
 pytestmark = pytest.mark.settings(
     WTF_CSRF_ENABLED=True,
-    RATELIMIT_ENABLED=False,  # rate limits would answer 429 before the forms are reached
+    # Rate limits would answer 429 before the forms are reached. (Not RATELIMIT_ENABLED=False:
+    # the limiter is one object shared by every app of the test run, and would stay disabled.)
+    RATELIMIT_LOGIN="100000 per minute",
+    RATELIMIT_REGISTER="100000 per minute",
+    RATELIMIT_WRONG_ANSWERS="100000 per minute",
     MAX_CONTENT_LENGTH=16 * 1024 * 1024,  # room for 100k characters in every field at once
 )
 
