@@ -1,5 +1,7 @@
 // Progressive enhancement only: every page works without this script.
-// A timed question counts its remaining time down once a second.
+// A timed question counts its remaining time down once a second; at zero it submits the
+// answer form with whatever is filled in and says so (the alert is announced by screen readers).
+// Without this script, the page's own sentence says that unsent answers do not count.
 (function () {
   "use strict";
   var deadline = document.querySelector("[data-seconds-left]");
@@ -7,18 +9,39 @@
     return;
   }
   var clock = deadline.querySelector(".clock");
+  var rule = deadline.querySelector(".deadline-rule");
+  var alert = deadline.querySelector(".time-up");
+  var form = document.querySelector("form[data-answer-form]");
   var left = parseInt(deadline.getAttribute("data-seconds-left"), 10);
   var ends = Date.now() + left * 1000;
+  if (rule && form) {
+    rule.textContent = deadline.getAttribute("data-auto-message");
+  }
   function pad(number) {
     return number < 10 ? "0" + number : String(number);
   }
+  function submitNow() {
+    if (alert) {
+      alert.textContent = deadline.getAttribute("data-expired-message");
+    }
+    if (!form) {
+      return;
+    }
+    // submit() reads the fields now; disabling them afterwards only stops further typing.
+    form.submit();
+    var fields = form.querySelectorAll("input, select, textarea, button");
+    for (var i = 0; i < fields.length; i += 1) {
+      fields[i].disabled = true;
+    }
+  }
   function tick() {
-    var seconds = Math.max(0, Math.round((ends - Date.now()) / 1000));
+    var seconds = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
     clock.textContent = Math.floor(seconds / 60) + " min " + pad(seconds % 60) + " s";
     if (seconds > 0) {
-      window.setTimeout(tick, 1000);
+      window.setTimeout(tick, Math.min(1000, Math.max(50, ends - Date.now())));
     } else {
       deadline.classList.add("expired");
+      submitNow();
     }
   }
   tick();

@@ -54,3 +54,48 @@ def test_a_learner_takes_a_short_quiz_and_follows_a_source_link(live_server, pag
     page.goto(live_server + "/history")
     assert page.locator("svg.chart").count() == 1
     page.screenshot(path=str(os.environ.get("QUIZAPP_SCREENSHOT", "/tmp/quizapp-history.png")))
+
+
+def test_a_timed_question_submits_itself_at_zero_with_what_was_typed(live_server, page):
+    import datetime as dt
+    import re
+
+    from quizapp.extensions import db
+    from quizapp.models import Attempt
+    from tests.conftest import PASSWORD, make_user
+    from tests.quiz_helpers import frozen, responses
+
+    base, app = live_server
+    make_user(app, "timed-learner")
+    page.goto(base + "/login")
+    page.fill("input[name=name]", "timed-learner")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.select_option("select[name=b1-language]", "en")
+    page.fill("input[name=b1-count]", "5")
+    page.fill("input[name=b1-time_limit]", "1")
+    boxes = page.locator("input[name=b1-types]")
+    for index in range(boxes.count()):
+        box = boxes.nth(index)
+        box.set_checked(box.get_attribute("value") == "short")
+    page.get_by_role("button", name="Start a quiz").click()
+    attempt_id = int(re.search(r"/attempts/(\d+)/q/1$", page.url).group(1))
+
+    # A few seconds left: the deadline is moved, then the page is shown again.
+    with app.app_context():
+        stored = db.session.get(Attempt, attempt_id)
+        stored.deadline = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(seconds=4)
+        db.session.commit()
+    page.reload()
+    assert "is submitted for you" in page.locator(".deadline-rule").inner_text()
+    typed = frozen(app, attempt_id)[1]["key"]
+    page.fill("input[name=answer]", typed)  # typed, never sent by the learner
+
+    page.wait_for_url(re.compile(rf"/attempts/{attempt_id}$"), timeout=30_000)
+    assert "Time is up: your answer was submitted and counted." in page.content()
+    assert "Results" in page.content()
+    stored_answers = responses(app, attempt_id)
+    assert set(stored_answers) == {1} and stored_answers[1].given == typed
+    assert stored_answers[1].correct
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).finished_at is not None

@@ -7,6 +7,7 @@ that quizzes show and check, exactly like a question generated from a fact.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -281,6 +282,29 @@ def _number(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e15 else str(value)
 
 
+# The largest magnitude of a number in a question: far beyond any quantity a quiz asks about
+# (Avogadro's number is 6e23), far below where floats become infinite (1.8e308).
+NUMBER_LIMIT = 1e100
+
+
+def _numbers(authored: AuthoredQuestion) -> list[object]:
+    """Every number a question carries (None where one is left to its default)."""
+    numbers: list[object] = [choice.weight for choice in authored.choices]
+    for answer in authored.numeric:
+        numbers += [answer.value, answer.tolerance, answer.low, answer.high, answer.weight]
+    return [number for number in numbers if number is not None]
+
+
+def _finite(number: object) -> bool:
+    """A real int or float, neither NaN nor infinite, at most NUMBER_LIMIT in size."""
+    return (
+        isinstance(number, int | float)
+        and not isinstance(number, bool)
+        and math.isfinite(number)
+        and abs(number) <= NUMBER_LIMIT
+    )
+
+
 def authored_problems(authored: AuthoredQuestion) -> list[str]:
     """What stops a question from being graded fairly (empty when it is sound)."""
     problems: list[str] = []
@@ -291,6 +315,11 @@ def authored_problems(authored: AuthoredQuestion) -> list[str]:
         return problems
     if authored.text_format not in TEXT_FORMATS:
         problems.append(f"unknown text format {authored.text_format!r}")
+    if not all(_finite(number) for number in _numbers(authored)):
+        problems.append(
+            f"every weight, value, tolerance and bound must be a finite number "
+            f"no larger than {NUMBER_LIMIT:g}"
+        )
     if authored.type in ("mcq", "multi"):
         texts = [c.text.strip() for c in authored.choices]
         if len(texts) < 2:

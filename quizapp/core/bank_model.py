@@ -6,6 +6,7 @@ writer (`bank_dump`) and the generators; `quizapp.core.bank` re-exports them.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,3 +189,13 @@ class BankQuestion:
     id: str
     question: Any  # quizapp.core.authored.AuthoredQuestion (imported late: it needs this module)
     passage_id: str | None = None
+
+
+def is_tolerance(value: object) -> bool:
+    """A finite number, zero or more (YAML's .nan and .inf are floats, and not tolerances)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )

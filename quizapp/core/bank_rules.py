@@ -20,6 +20,7 @@ from quizapp.core.bank_model import (
     Bank,
     Fact,
     Problem,
+    is_tolerance,
 )
 from quizapp.core.values import (
     contains_phrase,
@@ -91,6 +92,8 @@ def fact_problems(fact: Fact, passage_text: str) -> list[str]:
             "written" + (" (it is only found inside another word)" if inside else "")
         )
     messages.extend(_value_problems(fact))
+    if not is_tolerance(fact.tolerance):
+        messages.append(f"tolerance {fact.tolerance!r} is not a finite number, zero or more")
     messages.extend(grammar_problems(fact))
     messages.extend(false_statement_problems(fact))
     if fact.source_garbled:

@@ -23,6 +23,7 @@ from quizapp.core.bank_model import (
     Evidence,
     Fact,
     Problem,
+    is_tolerance,
 )
 from quizapp.core.bank_rules import validate_facts
 from quizapp.core.passages import Source, split_front_matter, split_passages
@@ -391,7 +392,7 @@ def _fact_from_entry(entry: Any, name: str, problems: list[Problem]) -> Fact | N
     if excluded is None:
         problem("exclude_distractors must be a list of texts")
     tolerance = data.get("tolerance", 0)
-    if not isinstance(tolerance, int | float) or tolerance < 0:
+    if not is_tolerance(tolerance):
         problem("tolerance must be a number, zero or more")
         tolerance = 0
     garbled = data.get("source_garbled", False)

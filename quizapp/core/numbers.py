@@ -252,8 +252,15 @@ def format_like(template: str, value: Decimal) -> str:
 
 
 def parse_decimal(text: str) -> Decimal | None:
-    """A plain decimal from a form field, or None."""
+    """A plain, finite decimal from a form field ("12", "-3.5", "1e3"), or None.
+
+    NaN, sNaN and the infinities are None like any other text that is not a number: no
+    tolerance, weight or bound can be one, and comparing them raises or misleads.
+    """
+    if not isinstance(text, str):
+        return None
     try:
-        return Decimal(text)
+        value = Decimal(text.strip())
     except (InvalidOperation, ValueError):
         return None
+    return value if value.is_finite() else None

@@ -460,11 +460,23 @@ def unfinished_attempts(user: User) -> list[Attempt]:
     )
 
 
-def time_left(attempt: Attempt) -> dt.timedelta | None:
+def time_left(attempt: Attempt | AttemptState) -> dt.timedelta | None:
     """Time until the deadline (never negative), or None for an untimed attempt."""
     if attempt.deadline is None or attempt.finished_at is not None:
         return None
     return max(attempt.deadline - utcnow(), dt.timedelta(0))
+
+
+def deadline_passed(attempt: Attempt | AttemptState, now: dt.datetime | None = None) -> bool:
+    """Whether a timed attempt still open has reached its deadline (untimed ones never do).
+
+    Past the deadline no question is shown any more; an answer sent in the grace after it
+    (`DEADLINE_GRACE_SECONDS`, for the page that submits itself at zero) is still recorded by
+    `record_answer`, and the attempt is then closed.
+    """
+    if attempt.deadline is None or attempt.finished_at is not None:
+        return False
+    return (now or utcnow()) >= attempt.deadline
 
 
 def duration(attempt: Attempt) -> dt.timedelta | None:

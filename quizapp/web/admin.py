@@ -11,13 +11,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from quizapp.extensions import db
 from quizapp.models import User
 from quizapp.services import permissions, users
+from quizapp.web.fields import AppForm
 from quizapp.web.forms import EmptyForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -25,7 +25,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 ROLE_NAMES = {"student": _l("student"), "teacher": _l("teacher"), "admin": _l("admin")}
 
 
-class RoleForm(FlaskForm):
+class RoleForm(AppForm):
     """A user's role."""
 
     role = SelectField(

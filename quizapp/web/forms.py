@@ -33,6 +33,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from quizapp.core.question_types import TYPES, Question
 from quizapp.services.attempts import MAX_QUESTIONS, MIN_QUESTIONS
+from quizapp.web.fields import AppForm
 
 LANGUAGE_NAMES = {"en": _l("English"), "es": _l("Spanish")}
 TYPE_NAMES = {
@@ -47,11 +48,11 @@ TYPE_NAMES = {
 }
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(AppForm):
     """A button-only POST: carries the CSRF token and nothing else."""
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     """Log in with a name and a password."""
 
     name = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
@@ -59,7 +60,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me logged in"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(AppForm):
     """Create a student account."""
 
     name = StringField(_l("User name"), validators=[DataRequired(), Length(min=3, max=64)])
@@ -70,7 +71,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     """Replace a (one-time) password, giving the current one."""
 
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=256)])
@@ -90,7 +91,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class StartQuizForm(FlaskForm):
+class StartQuizForm(AppForm):
     """Pick a language, a number of questions and the question types.
 
     The types are chosen per language (`types_<language>` fields, made by `start_form_class`
@@ -187,7 +188,7 @@ def start_form_class(languages: tuple[str, ...]) -> type[StartQuizForm]:
 # question's options, labels and choices on its form instance.
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(AppForm):
     """Base of the answer forms: `shown` carries the signed time the question page was shown.
 
     The CSRF token is checked for every POST by CSRFProtect before the view runs; the page sends

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,12 +11,10 @@ from quizapp.models import Bank, User
 from quizapp.services import history
 from quizapp.web.charts import legend, trend_chart
 from quizapp.web.i18n import current_language
+from quizapp.web.numbers import last_page_or_404, page_argument
 
 bp = Blueprint("history", __name__)
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+CLASS_PER_PAGE = 20
 
 
 @bp.route("/history")
@@ -40,7 +38,8 @@ def learner(user_id: int):
 
 def _render_history(user: User):
     language = current_language()
-    page = history.attempts_page(user.id, _page())
+    page = history.attempts_page(user.id, page_argument())
+    last_page_or_404(page.page, page.total or 0, page.per_page)
     summaries = history.bank_summaries(user.id)
     raw = history.trend(user.id)
     titles = {
@@ -70,7 +69,7 @@ def class_view():
     """Teachers: every learner with attempts, average and last activity."""
     if not current_user.is_teacher:
         abort(403)
-    page = _page()
-    learners, total = history.learners_page(page)
-    pages = max((total + 19) // 20, 1)
+    page = page_argument()
+    learners, total = history.learners_page(page, CLASS_PER_PAGE)
+    pages = last_page_or_404(page, total, CLASS_PER_PAGE)
     return render_template("history/class.html", learners=learners, page=page, pages=pages)

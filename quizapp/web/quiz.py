@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 
 from flask import (
@@ -288,12 +289,26 @@ def question(attempt_id: int, position: int):
                     question=question,
                 )
             except attempts.QuizError as error:
+                if attempts.deadline_passed(page.attempt):
+                    return _time_is_up(attempt_id, str(error))
                 flash(str(error), "error")
             else:
                 g.wrong_answer = outcome.first and not outcome.response.correct
+                if attempts.deadline_passed(page.attempt):
+                    # Sent at zero (by the page itself) within the grace: counted, then closed.
+                    return _time_is_up(
+                        attempt_id, _("Time is up: your answer was submitted and counted.")
+                    )
             return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
+        if attempts.deadline_passed(page.attempt):
+            if request.method == "POST":
+                message = _("Time is up: this question had no complete answer and scores 0.")
+            else:
+                message = _("Time is up: answers can no longer be given.")
+            return _time_is_up(attempt_id, message)
         if not form.shown.data:
             form.shown.data = _shown_token(page.item.id)
+        time_left = attempts.time_left(page.attempt)
         return render_template(
             "quiz/question.html",
             attempt=page.attempt,
@@ -302,7 +317,9 @@ def question(attempt_id: int, position: int):
             form=form,
             template=TYPES[question.type].template,
             total=page.total,
-            time_left=attempts.time_left(page.attempt),
+            time_left=time_left,
+            # Rounded up, so that the page's countdown reaches zero at or just after the deadline.
+            seconds_left=None if time_left is None else math.ceil(time_left.total_seconds()),
         ), (400 if form.errors else 200)
     if request.method == "POST":
         if page.response is None:
@@ -320,6 +337,14 @@ def question(attempt_id: int, position: int):
         total=page.total,
         next_position=page.next_position,
     )
+
+
+def _time_is_up(attempt_id: int, message: str):
+    """Close a timed attempt whose deadline has passed and show its results with `message`."""
+    attempts.close_attempt(current_user, attempt_id)
+    db.session.commit()
+    flash(message, "info")
+    return redirect(url_for("quiz.review", attempt_id=attempt_id))
 
 
 def _shown_signer() -> Signer:

@@ -19,8 +19,20 @@ NO_STORE_ENDPOINTS = frozenset({"auth.login", "auth.register", "auth.change_pass
 
 def register(app: Flask) -> None:
     """Attach blueprints, the user loader, template helpers and error handlers."""
-    from quizapp.web import admin, auth, history, i18n, ops, quiz, sources, teach, teach_sharing
+    from quizapp.web import (
+        admin,
+        auth,
+        history,
+        i18n,
+        numbers,
+        ops,
+        quiz,
+        sources,
+        teach,
+        teach_sharing,
+    )
 
+    numbers.install(app)  # before any route is added: every <int:...> is then bounded
     assert teach_sharing.bp is teach.bp  # its routes are the teachers' area's
     for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp, teach.bp, admin.bp, i18n.bp):
         app.register_blueprint(blueprint)
@@ -62,6 +74,17 @@ def register(app: Flask) -> None:
 
     def error_page(status: int, title: str, message: str):
         return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL character can be stored nowhere (PostgreSQL refuses it in text): say so."""
+        if _carries_nul():
+            return error_page(
+                400,
+                _("Bad request"),
+                _("What was sent contains a NUL character (code 0), which no text here may hold."),
+            )
+        return None
 
     @app.errorhandler(400)
     def bad_request(error):
@@ -131,6 +154,24 @@ def load_user(session_id: str) -> User | None:
     if user is None or user.session_version != int(version):
         return None
     return user
+
+
+def _carries_nul() -> bool:
+    """Whether the path, the query string, a form field or an upload's name holds a NUL."""
+    if "\x00" in request.path:
+        return True
+    for key, value in request.args.items(multi=True):
+        if "\x00" in key or "\x00" in value:
+            return True
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    for key, value in request.form.items(multi=True):
+        if "\x00" in key or "\x00" in value:
+            return True
+    return any(
+        "\x00" in key or "\x00" in (upload.filename or "")
+        for key, upload in request.files.items(multi=True)
+    )
 
 
 def highlight(source: dict | object) -> Markup:

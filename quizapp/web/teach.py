@@ -35,6 +35,7 @@ from quizapp.services import authoring, exchange, permissions, sharing
 from quizapp.services import suggestions as suggesting
 from quizapp.services.search import passage_choices, propose_passages
 from quizapp.web.forms import EmptyForm
+from quizapp.web.numbers import last_page_or_404, page_argument, whole_number
 from quizapp.web.teach_forms import (
     BankForm,
     EditorForm,
@@ -138,18 +139,20 @@ def bank(slug: str):
         db.select(Fact)
         .where(Fact.bank_id == bank.id, Fact.retired.is_(False))
         .order_by(Fact.needs_review.desc(), Fact.id),
-        page=request.args.get("facts", 1, type=int),
+        page=page_argument("facts"),
         per_page=PER_PAGE,
         error_out=False,
     )
+    last_page_or_404(facts.page, facts.total or 0, PER_PAGE)
     questions = db.paginate(
         db.select(AuthoredQuestion)
         .where(AuthoredQuestion.bank_id == bank.id, AuthoredQuestion.retired.is_(False))
         .order_by(AuthoredQuestion.id),
-        page=request.args.get("questions", 1, type=int),
+        page=page_argument("questions"),
         per_page=PER_PAGE,
         error_out=False,
     )
+    last_page_or_404(questions.page, questions.total or 0, PER_PAGE)
     flagged = db.session.scalar(
         db.select(db.func.count(Fact.id)).where(
             Fact.bank_id == bank.id, Fact.needs_review.is_(True), Fact.retired.is_(False)
@@ -387,7 +390,7 @@ def _categories(bank: Bank) -> dict[str, list[str]]:
 
 def _fact_input(form: FactForm) -> dict[str, Any]:
     def offset(field) -> int | None:
-        return int(field.data) if (field.data or "").isdigit() else None
+        return whole_number(field.data)
 
     data = {name: field.data for name, field in form._fields.items()}
     data["evidence_start"] = offset(form.evidence_start)
@@ -405,8 +408,9 @@ def new_fact(slug: str):
         for name in ("evidence", "statement", "answer", "kind", "category", "stems"):
             if request.args.get(name) and name in form:
                 form[name].data = request.args[name]
-        if request.args.get("passage_id", "").isdigit():
-            form.passage_id.data = int(request.args["passage_id"])
+        passage_id = whole_number(request.args.get("passage_id"), low=1)
+        if passage_id is not None:
+            form.passage_id.data = passage_id
     elif form.validate_on_submit():
         try:
             fact = authoring.save_fact(current_user, bank, _fact_input(form))

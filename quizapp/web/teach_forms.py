@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DecimalField,
-    FieldList,
     Form,
     FormField,
     HiddenField,
@@ -28,6 +25,7 @@ from wtforms.validators import (
 )
 
 from quizapp.core.bank import KINDS
+from quizapp.web.fields import AppForm, NumberField, RowList
 from quizapp.web.forms import LANGUAGE_NAMES, MultiCheckboxField
 
 KIND_NAMES = {
@@ -48,7 +46,7 @@ TEXT_FORMATS = [
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
-class BankForm(FlaskForm):
+class BankForm(AppForm):
     """A bank's titles, descriptions and languages."""
 
     slug = StringField(
@@ -70,11 +68,14 @@ class BankForm(FlaskForm):
     def validate_title_en(self, field: StringField) -> None:
         """Each chosen language needs a title."""
         for code in self.languages.data or []:
-            if not (getattr(self, f"title_{code}").data or "").strip():
+            title = self._fields.get(f"title_{code}")
+            if title is None:
+                continue  # not a language of ours: the languages field says so
+            if not (title.data or "").strip():
                 raise ValidationError(_l("Give a title in each language of the bank."))
 
 
-class SourceForm(FlaskForm):
+class SourceForm(AppForm):
     """A new source: pasted text or an uploaded .txt/.md file."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=256)])
@@ -93,7 +94,7 @@ class SourceForm(FlaskForm):
     )
 
 
-class SourceEditForm(FlaskForm):
+class SourceEditForm(AppForm):
     """Edit a source; passages keep their {#id} lines."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=256)])
@@ -106,7 +107,7 @@ class SourceEditForm(FlaskForm):
     attribution = StringField(_l("Attribution"), validators=[DataRequired(), Length(max=1000)])
 
 
-class FactForm(FlaskForm):
+class FactForm(AppForm):
     """A fact, its evidence chosen from its passage."""
 
     passage_id = SelectField(_l("Passage"), coerce=int, validators=[DataRequired()])
@@ -140,7 +141,7 @@ class FactForm(FlaskForm):
         _l("Topic key (shared by facts about the same thing in other languages)"),
         validators=[Length(max=128)],
     )
-    tolerance = DecimalField(
+    tolerance = NumberField(
         _l("Tolerance for numbers and years"),
         validators=[Optional(), NumberRange(min=0)],
         default=0,
@@ -192,18 +193,18 @@ class ChoiceRow(Form):
     """One option or accepted answer with its weight and feedback."""
 
     text = StringField(_l("Answer"), validators=[Length(max=1000)])
-    weight = DecimalField(_l("Weight %"), validators=[Optional(), NumberRange(min=-100, max=100)])
+    weight = NumberField(_l("Weight %"), validators=[Optional(), NumberRange(min=-100, max=100)])
     feedback = StringField(_l("Feedback"), validators=[Length(max=1000)])
 
 
 class NumericRow(Form):
     """One accepted number: a value with a tolerance, or a range."""
 
-    value = DecimalField(_l("Value"), validators=[Optional()])
-    tolerance = DecimalField(_l("± tolerance"), validators=[Optional(), NumberRange(min=0)])
-    low = DecimalField(_l("or from"), validators=[Optional()])
-    high = DecimalField(_l("to"), validators=[Optional()])
-    weight = DecimalField(_l("Weight %"), validators=[Optional(), NumberRange(min=0, max=100)])
+    value = NumberField(_l("Value"), validators=[Optional()])
+    tolerance = NumberField(_l("± tolerance"), validators=[Optional(), NumberRange(min=0)])
+    low = NumberField(_l("or from"), validators=[Optional()])
+    high = NumberField(_l("to"), validators=[Optional()])
+    weight = NumberField(_l("Weight %"), validators=[Optional(), NumberRange(min=0, max=100)])
     feedback = StringField(_l("Feedback"), validators=[Length(max=1000)])
 
 
@@ -224,7 +225,7 @@ QUESTION_TYPES = [
 ]
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(AppForm):
     """A hand-written question of any gradable type."""
 
     type = SelectField(_l("Type"), choices=QUESTION_TYPES)
@@ -232,7 +233,7 @@ class QuestionForm(FlaskForm):
     stem = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=5000)])
     text_format = SelectField(_l("Text format"), choices=TEXT_FORMATS, default="plain")
     passage_id = SelectField(_l("Source passage"), coerce=int, default=0)
-    choices = FieldList(FormField(ChoiceRow), min_entries=6, max_entries=20)
+    choices = RowList(FormField(ChoiceRow), min_entries=6, max_entries=20)
     is_true = RadioField(
         _l("The statement is"),
         choices=[SelectChoice("true", _l("true")), SelectChoice("false", _l("false"))],
@@ -240,12 +241,12 @@ class QuestionForm(FlaskForm):
     )
     true_feedback = StringField(_l("Feedback when answered true"), validators=[Length(max=1000)])
     false_feedback = StringField(_l("Feedback when answered false"), validators=[Length(max=1000)])
-    numeric = FieldList(FormField(NumericRow), min_entries=3, max_entries=10)
-    pairs = FieldList(FormField(PairRow), min_entries=6, max_entries=20)
+    numeric = RowList(FormField(NumericRow), min_entries=3, max_entries=10)
+    pairs = RowList(FormField(PairRow), min_entries=6, max_entries=20)
     general_feedback = TextAreaField(_l("General feedback"), validators=[Length(max=5000)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     """An import file and its format."""
 
     file = FileField(
@@ -267,7 +268,7 @@ class ImportForm(FlaskForm):
     language = SelectField(_l("Language of the questions"), choices=LANGUAGE_CHOICES)
 
 
-class EditorForm(FlaskForm):
+class EditorForm(AppForm):
     """A co-editor for a bank, named by user name."""
 
     name = StringField(
