@@ -144,13 +144,18 @@ class DistractorIndex:
         order with an rng (a random sample first, then the rest only if it is consumed), in
         index order without one. A category with enough values always gives them."""
         pool = self.candidates(fact.language, fact.kind, fact.category)
-        seen: set[str] = set()
+        seen: list[frozenset[str]] = []
         for index in _random_order(len(pool), rng):
             candidate = pool[index]
             folded = candidate.folded
-            if folded in seen or not self.acceptable(fact, candidate.text, folded):
+            words = frozenset(folded.split())
+            # "Communist Party" beside "Romanian Communist Party" names the same thing twice:
+            # one option inside another is one option.
+            if any(words <= other or other <= words for other in seen):
                 continue
-            seen.add(folded)
+            if not self.acceptable(fact, candidate.text, folded):
+                continue
+            seen.append(words)
             yield candidate
 
     def can_offer(self, fact: Fact, count: int = WRONG_OPTIONS) -> bool:

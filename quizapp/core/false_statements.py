@@ -23,6 +23,7 @@ from quizapp.core.agreement import (
 )
 from quizapp.core.bank_model import NAME_KINDS, Fact
 from quizapp.core.distractors import NEAR_VALUES, DistractorIndex
+from quizapp.core.question_fitness import bounded_figure
 from quizapp.core.values import contains_phrase, normalise
 
 
@@ -44,6 +45,8 @@ def swapped_statements(
             if agrees(fact.language, fact.gender, fact.number, c.gender, c.number)
             and _same_article(fact, span, c.text, c.number, index)
         )
+    elif bounded_figure(fact):
+        return []  # "at least 13,227" is true if at least 13,266 died: no swap is false
     elif rng is None:
         values = index.near_values(fact)
     else:

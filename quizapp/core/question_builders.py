@@ -16,6 +16,7 @@ from quizapp.core.bank_model import NAME_KINDS, NUMERIC_KINDS, TIME_KINDS, Fact
 from quizapp.core.distractors import WRONG_OPTIONS
 from quizapp.core.false_statements import can_be_false, false_statement
 from quizapp.core.passages import sentence_span
+from quizapp.core.question_fitness import bounded_figure, cloze_fair, typed_fair
 from quizapp.core.question_model import (
     BLANK,
     MAX_GROUP,
@@ -32,6 +33,8 @@ def mcq_eligible(fact: Fact, ctx: GenerationContext | None = None) -> bool:
     fact without a category has none). Without a context: whether the fact could have them."""
     if fact.kind in NAME_KINDS and not fact.category:
         return False
+    if bounded_figure(fact):
+        return False  # under "at least 13,266" every lower option would be true as well
     return ctx is None or ctx.distractors.can_offer(fact, WRONG_OPTIONS)
 
 
@@ -123,9 +126,15 @@ def cloze_eligible(fact: Fact, ctx: GenerationContext | None = None) -> bool:
     """A blank needs the answer written in the evidence as whole words (and, with a context,
     a sentence in which blanking it leaves no other accepted form standing)."""
     if ctx is None:
-        return any(word_spans(fact.evidence.text, f, ignore_case=True) for f in fact.accepted)
+        return typed_fair(fact) and any(
+            word_spans(fact.evidence.text, f, ignore_case=True) for f in fact.accepted
+        )
     sentence = _evidence_sentence(fact, ctx)
-    return sentence is not None and cloze_blanks(fact, sentence) is not None
+    return (
+        sentence is not None
+        and cloze_fair(fact, sentence)
+        and cloze_blanks(fact, sentence) is not None
+    )
 
 
 def build_cloze(facts: list[Fact], ctx: GenerationContext) -> Question | None:
@@ -140,8 +149,8 @@ def build_cloze(facts: list[Fact], ctx: GenerationContext) -> Question | None:
 
 
 def short_eligible(fact: Fact, ctx: GenerationContext | None = None) -> bool:
-    """Any fact can be asked for its answer."""
-    return True
+    """Any fact can be asked for its answer, but a long phrase is not asked by typing."""
+    return typed_fair(fact)
 
 
 def numeric_eligible(fact: Fact, ctx: GenerationContext | None = None) -> bool:

@@ -1,0 +1,131 @@
+"""Facts that would make an unfair question of some form (issue 8's review): bounds on figures,
+long phrases asked by typing, blanks in sentences that do not stand alone, aliases as options."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from quizapp.core.bank import Evidence, Fact, PoolEntry
+from quizapp.core.distractors import DistractorIndex
+from quizapp.core.false_statements import swapped_statements
+from quizapp.core.question_builders import cloze_eligible, mcq_eligible, short_eligible
+from quizapp.core.question_fitness import bounded_figure, cloze_fair, typed_fair
+
+
+def _fact(answer: str, statement: str, kind: str = "number", **fields) -> Fact:
+    return Fact(
+        id="f",
+        language=fields.pop("language", "en"),
+        topic="t",
+        passage_id="doc#p1",
+        evidence=Evidence(statement, 0, len(statement)),
+        statement=statement,
+        answer=answer,
+        kind=kind,
+        stems=("?",),
+        **fields,
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "statement", "kind", "language", "bounded"),
+    [
+        (
+            "13.266",
+            "El pogromo se saldó con el asesinato de al menos 13.266 judíos.",
+            "number",
+            "es",
+            True,
+        ),
+        ("260,000", "They massacred more than 260,000 Jews.", "number", "en", True),
+        ("110,000", "About 110,000 soldiers had been killed.", "number", "en", True),
+        ("300", "Unos 300 soldados llegaron.", "number", "es", True),
+        ("13,266", "The pogrom killed 13,266 Jews.", "number", "en", False),
+        # A year after "until" is a date, not a bound; an approximate year is one.
+        ("1947", "Lascăr served as minister until 1947.", "year", "en", False),
+        ("1956", "Las SovRom duraron hasta 1956.", "year", "es", False),
+        ("1940", "The movement grew around 1940.", "year", "en", True),
+        ("Iași", "At least Iași was spared.", "place", "en", False),  # not a figure
+    ],
+)
+def test_a_figure_stated_as_a_bound(answer, statement, kind, language, bounded):
+    assert bounded_figure(_fact(answer, statement, kind, language=language)) is bounded
+
+
+def test_a_bounded_figure_makes_no_multiple_choice_and_no_swapped_false_statement():
+    fact = _fact("13,266", "The pogrom killed at least 13,266 Jews.")
+    index = DistractorIndex([fact], {})
+    assert not mcq_eligible(fact)
+    assert swapped_statements(fact, index, random.Random(1)) == []
+    assert short_eligible(fact)  # still asked by typing
+
+
+def test_a_long_phrase_is_not_asked_by_typing():
+    fact = _fact(
+        "diplomatic and bureaucratic means",
+        "The Romanians resisted by diplomatic and bureaucratic means.",
+        "term",
+        category="measure",
+    )
+    assert not typed_fair(fact) and not short_eligible(fact) and not cloze_eligible(fact)
+    assert typed_fair(_fact("armistice", "They signed an armistice.", "term"))
+
+
+@pytest.mark.parametrize(
+    ("answer", "sentence", "kind", "fields", "fair"),
+    [
+        (
+            "12 de septiembre",
+            "Para el 12 de septiembre, el Ejército Rojo controlaba el país.",
+            "date",
+            {"language": "es"},
+            False,
+        ),  # no year: any later date is true as well
+        ("Red Army", "Thus the Red Army entered Bucharest.", "organisation", {}, False),
+        (
+            "armisticio",
+            "En esa fecha, el rey aceptó el armisticio.",
+            "term",
+            {"language": "es"},
+            False,
+        ),
+        (
+            "Iași",
+            "The pogrom took place in Iași.",
+            "place",
+            {"source_garbled": True, "note": "garbled"},
+            False,
+        ),
+        (
+            "23 de agosto de 1944",
+            "El golpe fue el 23 de agosto de 1944.",
+            "date",
+            {"language": "es"},
+            True,
+        ),
+        ("Red Army", "In 1944 the Red Army entered Bucharest.", "organisation", {}, True),
+    ],
+)
+def test_a_blank_needs_a_sentence_that_stands_alone(answer, sentence, kind, fields, fair):
+    assert cloze_fair(_fact(answer, sentence, kind, **fields), sentence) is fair
+
+
+def test_one_option_inside_another_is_never_offered_with_it():
+    fact = _fact(
+        "Iron Guard", "The Iron Guard ruled with Antonescu.", "organisation", category="party"
+    )
+    pool = {
+        "en": [
+            PoolEntry("organisation", "Romanian Communist Party", "party"),
+            PoolEntry("organisation", "Communist Party", "party"),
+            PoolEntry("organisation", "National Peasant Party", "party"),
+            PoolEntry("organisation", "National Liberal Party", "party"),
+        ]
+    }
+    index = DistractorIndex([fact], pool)
+    for seed in range(20):
+        options = index.choose(fact, 3, random.Random(seed))
+        assert len(options) == 3
+        assert not {"Romanian Communist Party", "Communist Party"} <= set(options), options
