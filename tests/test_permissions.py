@@ -528,7 +528,11 @@ def test_a_password_reset_is_shown_once_and_must_be_changed(app, people):
     # Nothing else opens until the new password is chosen.
     for url in ("/", "/history", "/sources"):
         assert learner.get(url).headers["Location"].endswith("/password"), url
-    new = {"password": "my own password", "confirm": "my own password"}
+    new = {
+        "current": password.group(1),
+        "password": "blue kettle under the stairs",
+        "confirm": "blue kettle under the stairs",
+    }
     assert learner.post("/password", data=new).status_code == 302
     assert learner.get("/history").status_code == 200
 

@@ -159,7 +159,8 @@ def _sample_url(app, rule) -> str:
     values = {}
     for argument in rule.arguments:
         converter = rule._converters[argument]
-        values[argument] = 1 if type(converter).__name__ in ("IntegerConverter",) else "x"
+        # Any integer converter (werkzeug's, or the app's bounded one) takes a number.
+        values[argument] = 1 if hasattr(converter, "num_convert") else "x"
     return app.url_map.bind("localhost").build(rule.endpoint, values)
 
 

@@ -264,7 +264,7 @@ def test_the_start_form_offers_the_interface_language_first(student_client):
 
 def test_matching_feedback_shows_each_items_own_passage(app, student_client):
     """Issue 8: a set of facts from several passages shows every item's passage and evidence."""
-    attempt_id = start(student_client, language="en", count=5, types=["match"])
+    attempt_id = start(student_client, language="en", count=5, types=["match"], accept=True)
     question = frozen(app, attempt_id)[1]
     assert question["type"] == "match"
     url = f"/attempts/{attempt_id}/q/1"

@@ -97,7 +97,7 @@ def _folded(text: str) -> str:
 def _phrase(form: str) -> re.Pattern[str] | None:
     # The test of `contains_phrase`, compiled once per answer form (tests check they agree).
     need = normalise(form)
-    return re.compile(r"(?<![\w.])" + re.escape(need) + r"(?![\w]|\.\d)") if need else None
+    return re.compile(r"(?<![\w.-])" + re.escape(need) + r"(?![\w]|\.\d)") if need else None
 
 
 def says(text: str, form: str) -> bool:
