@@ -10,7 +10,7 @@ What it cannot see: work done inside C code, most importantly inside the `re` en
 one Python line whatever it backtracks. So code that must stay linear on hostile text should not
 leave the scanning to a regular expression that can backtrack (scan in Python, or use a
 pattern whose every match attempt is anchored and bounded), and the time of the regular
-expressions themselves is measured by bench/imports.py. Use it in tests as:
+expressions themselves is measured by bench/hostile.py. Use it in tests as:
 
     from tests.bounded import assert_linear
 

@@ -1,4 +1,5 @@
-"""Benchmark: reading hostile uploads takes time in proportion to their size.
+"""Benchmark: reading hostile text (uploads, pasted sources, typed answers) takes time in
+proportion to its size.
 
 tests/bounded.py counts the Python lines the readers run, which is the same on every machine but
 blind to work inside C code, above all inside the regular-expression engine. This benchmark times
@@ -9,7 +10,11 @@ over a quarter of a second (shorter times are mostly noise), or a shape takes lo
 seconds at its larger size; a failing shape is measured a second time before it counts, so that a
 busy machine does not fail it.
 
-    .venv/bin/python bench/imports.py [--size 100000] [--cap 5]
+The shapes cover every reader of user text: the import formats, bank YAML and line ends, fact
+suggestion on a pasted source (issue 9's "long run of spaces"), and answer reading (numbers,
+dates, names typed by a learner).
+
+    .venv/bin/python bench/hostile.py [--size 100000] [--cap 5]
 """
 
 from __future__ import annotations
@@ -23,10 +28,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quizapp.core import passages, safe_yaml
+from quizapp.core.checking import answers_match
 from quizapp.core.formats import aiken, gift
 from quizapp.core.formats import csv as csv_format
 from quizapp.core.short_answers import short_answer_accepts
+from quizapp.core.suggest import suggest
 from quizapp.core.text_files import control_characters, normalise_line_ends
+from quizapp.core.values import normalise, parse_date
 
 SHAPES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
     "gift: comment of [id: repeats": (gift.parse, lambda n: "// " + "[id:" * n + "\nQ {T}\n"),
@@ -56,6 +64,31 @@ SHAPES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
     "passages: sentences": (
         lambda text: passages.sentence_span(text, len(text) - 1, len(text)),
         lambda n: '."' * (n // 2) + " end",
+    ),
+    # Fact suggestion on a pasted source: runs of spaces, digit groups, dots, question marks.
+    "suggest: spaces inside a sentence": (
+        lambda text: suggest(text, "en"),
+        lambda n: "In 1939 King Carol" + " " * n + "signed it.",
+    ),
+    "suggest: digit groups after spaces": (
+        lambda text: suggest(text, "es"),
+        lambda n: "Hubo 1" + " 111" * (n // 4) + "x.",
+    ),
+    "suggest: a run of dots": (
+        lambda text: suggest(text, "en"),
+        lambda n: "In 1939 King Carol " + "." * n,
+    ),
+    "suggest: a run of question marks": (
+        lambda text: suggest(text, "es"),
+        lambda n: "El 12 de mayo " + "¿" * n,
+    ),
+    # Answer reading: what a learner may type into an answer box.
+    "answers: digit groups and a decimal": (normalise, lambda n: "0" + " 000" * (n // 4) + ",5"),
+    "answers: commas between digits": (normalise, lambda n: "1," * (n // 2)),
+    "answers: a date with spaces": (parse_date, lambda n: "1" + " " * n + "x"),
+    "answers: a long typed name": (
+        lambda text: answers_match(text, ["Ion Antonescu"], "person", language="en"),
+        lambda n: "Ion " * (n // 4),
     ),
     # A teacher's pattern is short; a learner's answer can be as long as a form takes.
     "short answer: long answer, wildcards": (
