@@ -74,7 +74,7 @@ def test_a_timed_question_submits_itself_at_zero_with_what_was_typed(live_server
     page.select_option("select[name=b1-language]", "en")
     page.fill("input[name=b1-count]", "5")
     page.fill("input[name=b1-time_limit]", "1")
-    boxes = page.locator("input[name=b1-types]")
+    boxes = page.locator("input[name=b1-types_en]")
     for index in range(boxes.count()):
         box = boxes.nth(index)
         box.set_checked(box.get_attribute("value") == "short")
