@@ -101,3 +101,5 @@ def test_the_review_of_a_finished_attempt_shows_every_passage_in_full(app, stude
     for page in (review, feedback):
         assert "▇▇▇▇" not in page
         assert str(escape(q1.source.passage_text[q1.source.evidence_end :])) in page
+    # Question 2 was never answered, yet question 1's passage now states its answer in full.
+    assert str(escape(second.answer)) in feedback

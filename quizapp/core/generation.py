@@ -106,7 +106,8 @@ class QuestionPool:
 
         Each type is counted alone: hand-written questions of the type, plus, from facts, the
         facts the type's `eligible` accepts and its `build` really makes, taken greedily so that
-        no topic repeats (as in a set, see _DrawState); group types (ordering,
+        no topic repeats and no stem or option states another's answer (as in a set, see
+        _DrawState and SetGuard); group types (ordering,
         matching) count disjoint groups of the minimum size, formed greedily with the type's
         group selector. A greedy count is a lower bound; `plan` raises it to what a drawn set
         really held when that is more. Counts stop
@@ -153,6 +154,7 @@ class QuestionPool:
         limit: int,
     ) -> int:
         topics: set[str] = set()
+        guard = SetGuard()
         trials = 0
         for fact in candidates:
             if len(topics) >= limit or trials >= TRIAL_LIMIT:
@@ -160,7 +162,8 @@ class QuestionPool:
             if fact.topic in topics:
                 continue
             trials += 1
-            if _build(question_type, [fact], context) is not None:
+            question = _build(question_type, [fact], context)
+            if question is not None and guard.admit(exposure(question, [fact])):
                 topics.add(fact.topic)
         return len(topics)
 
@@ -174,6 +177,7 @@ class QuestionPool:
         select = GROUP_SELECTORS[question_type.name]
         minimum = _FixedSize()
         used: set[str] = set()
+        guard = SetGuard()
         groups = trials = misses = 0
         for index, first in enumerate(candidates):
             if groups >= limit or trials >= TRIAL_LIMIT or misses >= GROUP_MISSES:
@@ -194,7 +198,8 @@ class QuestionPool:
                 continue
             group = group[:MIN_GROUP]
             misses = 0
-            if _build(question_type, group, context) is not None:
+            question = _build(question_type, group, context)
+            if question is not None and guard.admit(exposure(question, group)):
                 used.update(f.topic for f in group)
                 groups += 1
         return groups

@@ -154,8 +154,8 @@ def question_answers(question: Question) -> tuple[Answer, ...]:
     A generated question: its fact's accepted forms, frozen in `fact_answers` (for true/false
     too: a passage naming the true value tells whether the statement holds), with the date they
     name for a date fact; a question frozen before that field existed falls back on its
-    accepted answers (nothing for true/false). Ordering and matching: each item's answer (and
-    its date). A hand-written question: its accepted answers, except true/false ("True" gives
+    accepted answers (nothing for true/false). Ordering and matching: each item's accepted forms
+    (and its date). A hand-written question: its accepted answers, except true/false ("True" gives
     nothing away) and matching.
     """
     if question.type in ("order", "match") and question.items:
@@ -177,8 +177,9 @@ def question_answers(question: Question) -> tuple[Answer, ...]:
 
 
 def _item_answer(item: dict[str, Any]) -> Answer:
-    text = str(item.get("answer") or "")
-    return _dated([text], parse_date(text) is not None)
+    # Every accepted form of the item's fact (an item frozen before they were kept: its answer).
+    forms = [str(f) for f in item.get("accepted") or [item.get("answer") or ""]]
+    return _dated(forms, any(parse_date(f) is not None for f in forms))
 
 
 def leaks_through(text: str, hidden: Sequence[Pending]) -> bool:
