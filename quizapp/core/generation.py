@@ -192,7 +192,7 @@ class QuestionPool:
                     GROUP_WINDOW,
                 )
             )
-            group = select(first, partners, minimum)
+            group = select(first, _same_passage_first(first, partners), minimum)
             if group is None:
                 misses += 1
                 continue
@@ -452,7 +452,8 @@ def _groups(
     fresh,
     max_group: int,
 ) -> list[list[Fact]]:
-    """Up to GROUP_CHOICES candidate groups for a group type, in random order."""
+    """Up to GROUP_CHOICES candidate groups for a group type, those showing the fewest passages
+    first (fewer passages to read in the feedback); ties keep their random order."""
     select = GROUP_SELECTORS[question_type.name]
     groups: list[list[Fact]] = []
     for first in _draw_facts(candidates, rng, fresh):
@@ -461,12 +462,19 @@ def _groups(
             for f in _draw_facts(candidates, rng, fresh)
             if f.id != first.id and f.topic != first.topic
         ]
-        group = select(first, partners, rng)
+        group = select(first, _same_passage_first(first, partners), rng)
         if group is not None:
             groups.append(group[:max_group])
             if len(groups) == GROUP_CHOICES:
                 break
-    return groups
+    return sorted(groups, key=lambda g: len({f.passage_id for f in g}))
+
+
+def _same_passage_first(first: Fact, partners: list[Fact]) -> list[Fact]:
+    """Partners from the first fact's passage first: the group's feedback then shows fewer
+    passages to read, and its labels and answers, drawn from one passage, clash less with the
+    stems and options of the rest of the set."""
+    return sorted(partners, key=lambda f: f.passage_id != first.passage_id)
 
 
 def _closeness(plan: SetPlan) -> tuple[int, int]:
