@@ -103,3 +103,19 @@ def test_the_review_of_a_finished_attempt_shows_every_passage_in_full(app, stude
         assert str(escape(q1.source.passage_text[q1.source.evidence_end :])) in page
     # Question 2 was never answered, yet question 1's passage now states its answer in full.
     assert str(escape(second.answer)) in feedback
+
+
+def test_a_mask_across_the_evidence_edge_keeps_the_evidence_marked(app):
+    from quizapp.core.masking import HiddenSpan
+    from quizapp.web.setup import highlight
+
+    text = "Before the evidence, King Michael acted here. After."
+    source = {"passage_text": text, "evidence_start": 21, "evidence_end": 45}
+    hidden = [HiddenSpan(text.index("the evidence"), text.index("Michael") + 7, 4)]
+    with app.test_request_context():
+        html = str(highlight(source, hidden))
+    assert "evidence" not in html and "Michael" not in html
+    assert html.startswith("Before ") and html.endswith(" acted here.</mark> After.")
+    # One marker outside the evidence, one inside it, each saying whose answer it hides.
+    assert html.count("hidden: the answer of question 4, still to come") == 2
+    assert html.count("<mark>") == 1 and html.index("<mark>") < html.rindex('class="masked"')

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -162,17 +161,28 @@ def highlight(source: dict | object, hidden: Sequence[HiddenSpan] = ()) -> Marku
     start, end = data["evidence_start"], data["evidence_end"]
     if start >= end:  # a whole passage linked by hand: nothing in it to highlight
         start = end = len(text)
-    cuts = {0, len(text), start, end}
-    for span in hidden:
-        cuts.update((span.start, span.end))
-    bounds = sorted(c for c in cuts if 0 <= c <= len(text))
+    return Markup("").join(
+        (
+            _with_masks(text, 0, start, hidden),
+            Markup("<mark>{}</mark>").format(_with_masks(text, start, end, hidden))
+            if start < end
+            else Markup(""),
+            _with_masks(text, end, len(text), hidden),
+        )
+    )
+
+
+def _with_masks(text: str, low: int, high: int, hidden: Sequence[HiddenSpan]) -> Markup:
+    """text[low:high], escaped, each hidden span's part in it replaced by a marker."""
     pieces: list[Markup] = []
-    for left, right in itertools.pairwise(bounds):
-        label = next((h.label for h in hidden if h.start <= left and right <= h.end), None)
-        piece = escape(text[left:right]) if label is None else _mask(label)
-        if start <= left and right <= end:
-            piece = Markup("<mark>{}</mark>").format(piece)
-        pieces.append(piece)
+    last = low
+    for span in sorted(hidden, key=lambda h: h.start):
+        left, right = max(span.start, low), min(span.end, high)
+        if left >= right:
+            continue
+        pieces += [escape(text[last:left]), _mask(span.label)]
+        last = right
+    pieces.append(escape(text[last:high]))
     return Markup("").join(pieces)
 
 
