@@ -67,6 +67,8 @@ def test_grouped_numbers_are_found_across_tokens():
     text = "About 12 345 soldiers and 1,500 tanks."
     assert _texts(text, answer_spans(text, [Answer(("12345",))])) == ["12 345"]
     assert _texts(text, answer_spans(text, [Answer(("1500",))])) == ["1,500"]
+    mixed = "1,500 men and 1 500 horses"
+    assert _texts(mixed, answer_spans(mixed, [Answer(("1500",))])) == ["1,500", "1 500"]
 
 
 def test_own_evidence_keeps_its_words_around_a_hidden_answer():

@@ -72,11 +72,11 @@ def _form_spans(text: str, form: str) -> list[Span]:
         for i in range(len(words) - n + 1)
         if [w for w, _s, _e in words[i : i + n]] == need
     ]
-    if spans or not says(text, form):
+    if not says(masked_text(text, spans), form):
         return spans
-    # The whole text states the form but no run of tokens does: the form spans tokens that only
-    # read together, such as a number grouped with spaces ("12 345"). Try token windows.
-    # Or a token states it inside itself as `says` reads it ("-40" states "40").
+    # What is left still states the form though no run of tokens does: the form spans tokens
+    # that only read together, such as a number grouped with spaces ("12 345"), or a token
+    # states it inside itself as `says` reads it ("-40" states "40"). Try token windows.
     tokens = [m.span() for m in _TOKEN.finditer(text)]
     for size in range(1, n + 4):  # the narrowest windows first
         for i in range(len(tokens) - size + 1):
