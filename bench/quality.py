@@ -17,7 +17,9 @@ rules recomputed here from the bank's data, independently of the generator's own
 - events only (ordering): every item is a fact marked as an event; each item (ordering and
   matching) carries its own passage;
 - no answer given away inside a set: no question's stem or options contain another question's
-  answer, and no passage shown after a question contains the answer of a later one;
+  answer, and no passage (nor statement or note) shown after a question, AS SHOWN (the answers
+  of the questions still to come masked, see quizapp.core.masking), contains the answer of a
+  later one;
 - the requested mix delivered or announced: a set holds only requested types and exactly the
   requested count, unless the plan announced before the quiz what the bank can give and the
   set holds exactly that.
@@ -44,6 +46,8 @@ import inflect
 from quizapp.core.bank import load_bank
 from quizapp.core.bank_model import NAME_KINDS, Bank, Fact
 from quizapp.core.generation import QuestionPool
+from quizapp.core.leaks import reveals
+from quizapp.core.masking import hidden_spans, masked_text, question_answers
 from quizapp.core.question_model import BLANK, Question
 from quizapp.core.values import (
     contains_phrase,
@@ -280,9 +284,11 @@ def shown_text(q: Question) -> str:
 
 
 def passages_shown(q: Question) -> list[str]:
+    """What the feedback shows of the sources: passages, the statements, the curator's note."""
     texts = [q.source.passage_text] if q.source else []
     texts += [item["source"]["passage_text"] for item in q.items if item.get("source")]
-    return texts
+    texts += [q.statement, q.note or ""] + [item.get("statement") or "" for item in q.items]
+    return [t for t in texts if t]
 
 
 def leaks(questions: list[Question]) -> list[tuple[int, str]]:
@@ -296,11 +302,20 @@ def leaks(questions: list[Question]) -> list[tuple[int, str]]:
                 if contains_phrase(shown_text(q), answer):
                     found.append((i, f"question {i + 1} shows {answer!r}, the answer of {j + 1}"))
                     break
-                if j > i and any(contains_phrase(text, answer) for text in passages_shown(q)):
+        # The passages after question i as shown then: the answers of the later questions masked.
+        later = [(j + 1, question_answers(other)) for j, other in enumerate(questions) if j > i]
+        for text in passages_shown(q):
+            seen = masked_text(text, hidden_spans(text, later))
+            for j, other in enumerate(questions[i + 1 :], start=i + 1):
+                own = later[j - i - 1][1]
+                answers = [*answers_of(other), *(f for a in own for f in a.forms)]
+                told = next((a for a in answers if contains_phrase(seen, a)), None)
+                if told is None and any(reveals(seen, a) for a in own):
+                    told = "its date"
+                if told is not None:
                     found.append(
-                        (i, f"the passage after {i + 1} shows {answer!r}, the answer of {j + 1}")
+                        (i, f"the passage after {i + 1} shows {told!r}, the answer of {j + 1}")
                     )
-                    break
     return found
 
 

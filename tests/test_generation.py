@@ -279,3 +279,26 @@ def test_a_set_uses_every_hand_written_question_before_running_short(bank):
         with pytest.raises(SetShortfall):
             pool.generate(6, "en", seed, ALL_TYPES)
         assert len(pool.generate(6, "en", seed, ALL_TYPES, accept_shortfall=True)) == 6, seed
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_set_may_hold_several_facts_of_one_passage_without_a_stem_or_option_leak(
+    pool, bank, language
+):
+    """Passages are masked in feedback, so a set may use one passage twice (one fact per topic);
+    stems and options, read before answering, still never state another question's answer."""
+    from quizapp.core.leaks import fact_answer, reveals
+
+    facts = {f.id: f for f in bank.facts}
+    shared = 0
+    for seed in range(6):
+        questions = pool.generate(14, language, seed, ["mcq", "short", "cloze", "tf"])
+        used = [facts[q.fact_id] for q in questions]
+        assert len({f.topic for f in used}) == len(used)  # never the same topic twice
+        shared += len(used) - len({f.passage_id for f in used})
+        for i, question in enumerate(questions):
+            shown = [question.stem, *(question.options or [])]
+            for j, fact in enumerate(used):
+                if i != j:
+                    assert not any(reveals(t, fact_answer(fact)) for t in shown), (seed, i, j)
+    assert shared > 0  # some set did use a passage for two of its facts

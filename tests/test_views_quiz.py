@@ -50,13 +50,19 @@ def test_a_whole_quiz_of_every_type_with_feedback_review_and_history(app, studen
         document, anchor = source["passage_id"].split("#")
         assert f'href="/sources/{document}#{anchor}"' in feedback
         evidence = source["passage_text"][source["evidence_start"] : source["evidence_end"]]
-        assert f"<mark>{escape(evidence)}</mark>" in feedback
+        if "▇▇▇▇" not in feedback:  # else a later answer is hidden in it (see test_views_masking)
+            assert f"<mark>{escape(evidence)}</mark>" in feedback
+        assert "<mark>" in feedback
         assert str(escape(source["attribution"])) in feedback
     finish = student_client.post(f"/attempts/{attempt_id}/finish")
     assert finish.status_code == 302
     review = student_client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert "7 / 7" in review and "(100%)" in review and "time taken" in review
     assert review.count("<mark>") >= 7
+    for question in questions.values():  # the review shows every passage in full
+        source = question["source"]
+        evidence = source["passage_text"][source["evidence_start"] : source["evidence_end"]]
+        assert f"<mark>{escape(evidence)}</mark>" in review
     stored = attempt(app, attempt_id)
     assert stored.finished_at is not None and stored.score == 7 and stored.max_score == 7
     history = student_client.get("/history").get_data(as_text=True)
@@ -277,7 +283,8 @@ def test_matching_feedback_shows_each_items_own_passage(app, student_client):
             source = entry["source"]
             evidence = source["passage_text"][source["evidence_start"] : source["evidence_end"]]
             section = page.split(f'id="source-1-{entry["fact_id"]}"', 1)[1].split("</section>")[0]
-            assert f"<mark>{escape(evidence)}</mark>" in section
+            if page is review or "▇▇▇▇" not in section:  # feedback may hide later answers
+                assert f"<mark>{escape(evidence)}</mark>" in section
             assert str(escape(entry["label"])) in section
             document, anchor = source["passage_id"].split("#")
             assert f'href="/sources/{document}#{anchor}"' in section

@@ -7,7 +7,9 @@ rather than by scanning the bank.
 A set holds only the requested types, split evenly, and exactly the requested number of
 questions; when the bank cannot give that, `generate` raises `SetShortfall` with the set it can
 give (see `quizapp.core.set_plan`), and gives that set only once the caller accepts it. No
-question of a set gives another's answer away (see `quizapp.core.leaks`).
+question's stem or options give another's answer away (see `quizapp.core.leaks`); a set may hold
+several facts of one passage, whose answers are masked in the passage shown after each question
+until they are answered (see `quizapp.core.masking`). A set never repeats a topic.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ CAPACITY_CAP = 200
 TRIAL_LIMIT = 4 * CAPACITY_CAP
 # When counting groups, partners are looked for among this many following facts.
 GROUP_WINDOW = 24
-# How many candidate groups a draw compares (it tries those showing the fewest passages first).
+# How many candidate groups a draw tries (in random order) before giving up on a type.
 GROUP_CHOICES = 8
 # Counting groups stops after this many selections in a row that made no group.
 GROUP_MISSES = 40
@@ -104,7 +106,8 @@ class QuestionPool:
 
         Each type is counted alone: hand-written questions of the type, plus, from facts, the
         facts the type's `eligible` accepts and its `build` really makes, taken greedily so that
-        no topic and no passage repeats (as in a set, see _DrawState); group types (ordering,
+        no topic repeats and no stem or option states another's answer (as in a set, see
+        _DrawState and SetGuard); group types (ordering,
         matching) count disjoint groups of the minimum size, formed greedily with the type's
         group selector. A greedy count is a lower bound; `plan` raises it to what a drawn set
         really held when that is more. Counts stop
@@ -151,17 +154,17 @@ class QuestionPool:
         limit: int,
     ) -> int:
         topics: set[str] = set()
-        passages: set[str] = set()
+        guard = SetGuard()
         trials = 0
         for fact in candidates:
             if len(topics) >= limit or trials >= TRIAL_LIMIT:
                 break
-            if fact.topic in topics or fact.passage_id in passages:
+            if fact.topic in topics:
                 continue
             trials += 1
-            if _build(question_type, [fact], context) is not None:
+            question = _build(question_type, [fact], context)
+            if question is not None and guard.admit(exposure(question, [fact])):
                 topics.add(fact.topic)
-                passages.add(fact.passage_id)
         return len(topics)
 
     @staticmethod
@@ -174,24 +177,18 @@ class QuestionPool:
         select = GROUP_SELECTORS[question_type.name]
         minimum = _FixedSize()
         used: set[str] = set()
-        passages: set[str] = set()
+        guard = SetGuard()
         groups = trials = misses = 0
         for index, first in enumerate(candidates):
             if groups >= limit or trials >= TRIAL_LIMIT or misses >= GROUP_MISSES:
                 break
-            if first.topic in used or first.passage_id in passages:
+            if first.topic in used:
                 continue
             trials += 1  # a failed selection counts too: the work stays bounded
             following = (candidates[k] for k in range(index + 1, len(candidates)))
             partners = list(
                 islice(
-                    (
-                        f
-                        for f in following
-                        if f.topic not in used
-                        and f.passage_id not in passages
-                        and f.topic != first.topic
-                    ),
+                    (f for f in following if f.topic not in used and f.topic != first.topic),
                     GROUP_WINDOW,
                 )
             )
@@ -201,9 +198,9 @@ class QuestionPool:
                 continue
             group = group[:MIN_GROUP]
             misses = 0
-            if _build(question_type, group, context) is not None:
+            question = _build(question_type, group, context)
+            if question is not None and guard.admit(exposure(question, group)):
                 used.update(f.topic for f in group)
-                passages.update(f.passage_id for f in group)
                 groups += 1
         return groups
 
@@ -295,10 +292,8 @@ class QuestionPool:
         """One draw: each type its share, then the short types' slots to the other types."""
         context = GenerationContext(self.bank, self.distractors, rng, forms=self.answer_forms)
         facts = self.facts.get(language, [])
-        # Room: a set uses each topic and each passage once (see _DrawState).
-        state = _DrawState(
-            room=min(len({f.topic for f in facts}), len({f.passage_id for f in facts}))
-        )
+        # Room: a set uses each topic once (see _DrawState).
+        state = _DrawState(room=len({f.topic for f in facts}))
         made = dict.fromkeys(requested, 0)
         # Groups first (they need several compatible facts), then the scarcest types.
         order = sorted(requested, key=lambda t: (not TYPES[t].group, capacity[t]))
@@ -405,11 +400,7 @@ class QuestionPool:
         rng = context.rng
 
         def fresh(fact: Fact) -> bool:
-            return (
-                fact.id not in state.used_facts
-                and fact.topic not in state.used_topics
-                and fact.passage_id not in state.used_passages
-            )
+            return fact.id not in state.used_facts and fact.topic not in state.used_topics
 
         if question_type.group:
             choices = _groups(question_type, candidates, rng, fresh, max_group)
@@ -423,22 +414,18 @@ class QuestionPool:
                 if question is None:
                     break
                 shown = exposure(question, facts)
-                refusal = state.guard.refusal(shown)
-                if refusal is None:
-                    state.guard.admit(shown)
+                if state.guard.admit(shown):
                     return question, shown, facts
-                if refusal != "shown":
-                    break  # only the text read before answering changes when built again
         return None
 
 
 class _DrawState:
-    """A set being drawn: its questions, the facts, topics and passages they use, the leak guard.
+    """A set being drawn: its questions, the facts and topics they use, the leak guard.
 
-    A set never repeats a topic, nor a passage: two facts of one passage would each show the
-    other's answer in the passage of their feedback, so the leak guard would refuse the pair
-    anyway; skipping the passage spares building questions only to refuse them. `room` is how
-    many facts of distinct topics and passages the language could give at most.
+    A set never repeats a topic (a topic is one fact in other words or languages). It may use
+    several facts of one passage: the passage shown after one question states the others'
+    answers, and those are masked until answered (see `quizapp.core.masking`). `room` is how
+    many facts of distinct topics the language could give at most.
     """
 
     def __init__(self, room: int):
@@ -446,7 +433,6 @@ class _DrawState:
         self.questions: list[Question] = []
         self.used_facts: set[str] = set()
         self.used_topics: set[str] = set()
-        self.used_passages: set[str] = set()
         self.guard = SetGuard()
 
     def add(self, question: Question, shown: Exposure, facts: list[Fact]) -> None:
@@ -455,7 +441,6 @@ class _DrawState:
         if facts:
             self.used_facts.update(f.id for f in facts)
             self.used_topics.update(f.topic for f in facts)
-            self.used_passages.update(f.passage_id for f in facts)
         else:
             self.used_facts.add(question.fact_id)
 
@@ -467,12 +452,8 @@ def _groups(
     fresh,
     max_group: int,
 ) -> list[list[Fact]]:
-    """Candidate groups for a group type, those showing the fewest passages first.
-
-    Each passage a group shows is one the rest of the set can no longer use, so when several
-    groups can be formed (up to GROUP_CHOICES), the one spanning the fewest passages is tried
-    first; ties keep their random order.
-    """
+    """Up to GROUP_CHOICES candidate groups for a group type, those showing the fewest passages
+    first (fewer passages to read in the feedback); ties keep their random order."""
     select = GROUP_SELECTORS[question_type.name]
     groups: list[list[Fact]] = []
     for first in _draw_facts(candidates, rng, fresh):
@@ -490,7 +471,9 @@ def _groups(
 
 
 def _same_passage_first(first: Fact, partners: list[Fact]) -> list[Fact]:
-    """Partners from the first fact's passage first: a group then shows fewer passages."""
+    """Partners from the first fact's passage first: the group's feedback then shows fewer
+    passages to read, and its labels and answers, drawn from one passage, clash less with the
+    stems and options of the rest of the set."""
     return sorted(partners, key=lambda f: f.passage_id != first.passage_id)
 
 

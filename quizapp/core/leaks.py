@@ -1,17 +1,16 @@
 """Answers given away inside one question set, checked while the set is drawn.
 
-Two ways a question can give another's answer away:
+A question's stem and options (what the learner reads to answer) may not contain an accepted
+answer of another question of the set: this forbids the pair in any order, because stems and
+options are read before answering and are never masked.
 
-- before answering: its stem or options (what the learner reads to answer) contain an accepted
-  answer of another question of the set. This forbids the pair in any order.
-- after answering: the passage its feedback shows (the source passage, or each item's passage
-  for ordering and matching) contains the answer of a question still to come. This only
-  constrains the order: the question whose answer is shown must come first.
+The passage a question's feedback shows (the source passage, or each item's passage for
+ordering and matching) may state the answer of a question still to come, for instance when a
+set holds two facts of one passage. That is no reason to refuse or order a question: the words
+are hidden in the feedback until their question is answered (see `quizapp.core.masking`).
 
-`SetGuard` keeps the questions admitted so far and the order constraints between them (a
-directed graph without cycles); a candidate that would leak before answering, or close a cycle,
-is refused and the caller draws another. `SetGuard.ordered` then gives a random order that
-respects every constraint.
+`SetGuard` keeps the questions admitted so far; a candidate that would leak before answering is
+refused and the caller draws another. `SetGuard.ordered` then gives a random order.
 
 Answers are compared as whole normalised words with `contains_phrase` (case, accents, articles,
 number grouping folded); date answers also match any mention of the same date however it is
@@ -124,70 +123,29 @@ def _tells(texts: tuple[str, ...], answers: tuple[Answer, ...]) -> bool:
 
 @dataclass
 class SetGuard:
-    """The questions of a set being drawn, and which must come before which."""
+    """The questions of a set being drawn, none of whose stems or options states another's
+    answer."""
 
     members: list[Exposure] = field(default_factory=list)
-    # before[i] holds the members that must come before member i.
-    before: list[set[int]] = field(default_factory=list)
 
     def refusal(self, candidate: Exposure) -> str | None:
         """Why the candidate cannot join: "shown" (its stem or options state another's answer
-        or the reverse), "order" (every order would show an answer in an earlier passage), or
-        None when it can."""
-        return self._links(candidate)[0]
+        or the reverse), or None when it can. Passages are not compared: what they state of a
+        later answer is masked when shown."""
+        for member in self.members:
+            if _tells(candidate.shown, member.answers) or _tells(member.shown, candidate.answers):
+                return "shown"
+        return None
 
     def admit(self, candidate: Exposure) -> bool:
-        """Add the candidate if it gives no answer away in some order; False (unchanged) if not."""
-        refusal, earlier, later = self._links(candidate)
-        if refusal is not None:
+        """Add the candidate if it gives no answer away; False (unchanged) if it would."""
+        if self.refusal(candidate) is not None:
             return False
         self.members.append(candidate)
-        self.before.append(earlier)
-        for index in later:
-            self.before[index].add(len(self.members) - 1)
         return True
 
-    def _links(self, candidate: Exposure) -> tuple[str | None, set[int], set[int]]:
-        earlier: set[int] = set()  # members whose answers the candidate's passages show
-        later: set[int] = set()  # members whose passages show the candidate's answer
-        for index, member in enumerate(self.members):
-            if _tells(candidate.shown, member.answers) or _tells(member.shown, candidate.answers):
-                return "shown", earlier, later
-            if _tells(candidate.passages, member.answers):
-                earlier.add(index)
-            if _tells(member.passages, candidate.answers):
-                later.add(index)
-        if earlier & later or self._reaches(later, earlier):
-            return "order", earlier, later
-        return None, earlier, later
-
-    def _reaches(self, starts: set[int], targets: set[int]) -> bool:
-        """Whether a member of `targets` must come after some member of `starts`."""
-        if not starts or not targets:
-            return False
-        after: dict[int, set[int]] = {i: set() for i in range(len(self.members))}
-        for index, required in enumerate(self.before):
-            for earlier in required:
-                after[earlier].add(index)
-        seen, stack = set(starts), list(starts)
-        while stack:
-            node = stack.pop()
-            if node in targets:
-                return True
-            for nxt in after[node] - seen:
-                seen.add(nxt)
-                stack.append(nxt)
-        return False
-
     def ordered(self, rng: random.Random) -> list[int]:
-        """Member indexes in a random order in which no passage shows a later answer."""
-        waiting = {i: set(required) for i, required in enumerate(self.before)}
-        order: list[int] = []
-        while waiting:
-            ready = sorted(i for i, required in waiting.items() if not required)
-            chosen = rng.choice(ready)  # never empty: admit() keeps the constraints acyclic
-            order.append(chosen)
-            del waiting[chosen]
-            for required in waiting.values():
-                required.discard(chosen)
+        """Member indexes in a random order (any order is fair: passages are masked)."""
+        order = list(range(len(self.members)))
+        rng.shuffle(order)
         return order

@@ -269,6 +269,8 @@ def _item(fact: Fact, ctx: GenerationContext) -> dict[str, Any]:
         "fact_id": fact.id,
         "label": fact.label,
         "answer": fact.answer,
+        # Every accepted form: what a passage shown before this question must hide.
+        "accepted": list(fact.accepted),
         "statement": fact.statement,
         "source": asdict(ctx.source_ref(fact)),
     }

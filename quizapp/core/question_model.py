@@ -82,6 +82,9 @@ class Question:
     derived_forms: list[str] = field(default_factory=list)
     rival_names: list[str] = field(default_factory=list)
     known_date: list[int | None] | None = None
+    # A generated question's fact's accepted answers: what a passage shown before this question
+    # must hide (see core.masking); for true/false the only place the fact's answer is kept.
+    fact_answers: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-ready dict of the question."""
@@ -177,6 +180,7 @@ class GenerationContext:
             "options": None,
             "key": fact.answer,
             "accepted": list(fact.accepted),
+            "fact_answers": list(fact.accepted),
             "fact_id": fact.id,
             "source": self.source_ref(fact),
             "kind": fact.kind,

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.core.generation import GenerationError, SetPlan
+from quizapp.core.masking import Pending, question_answers
 from quizapp.core.question_types import TYPES, Question, check_answer
 from quizapp.database import begin_write, upgrade_to_write
 from quizapp.extensions import db
@@ -310,6 +311,38 @@ def question_page(user: User, attempt_id: int, position: int) -> QuestionPage | 
         total=row.total,
         next_position=row.next_open,
     )
+
+
+_PENDING = (
+    sa.select(_items.c.position, _items.c.question)
+    .select_from(_items.outerjoin(_responses, _responses.c.item_id == _items.c.id))
+    .where(
+        _items.c.attempt_id == sa.bindparam("attempt_id"),
+        _items.c.position != sa.bindparam("position"),
+        _responses.c.id.is_(None),
+    )
+    .order_by(_items.c.position)
+)
+
+
+def pending_answers(page: QuestionPage) -> list[Pending]:
+    """The answers to hide in the feedback of a page: those of the attempt's other questions
+    still without an answer, as (position, answers) (see quizapp.core.masking).
+
+    Nothing while the attempt is finished: its review shows every passage in full. One query
+    reads the other open items of the attempt (not one per item).
+    """
+    if page.attempt.finished_at is not None:
+        return []
+    rows = db.session.execute(
+        _PENDING, {"attempt_id": page.attempt.id, "position": page.item.position}
+    )
+    pending: list[Pending] = []
+    for position, frozen in rows:
+        answers = question_answers(Question.from_dict(frozen))
+        if answers:
+            pending.append((position, answers))
+    return pending
 
 
 def record_answer(

@@ -336,6 +336,8 @@ def question(attempt_id: int, position: int):
         response=page.response,
         total=page.total,
         next_position=page.next_position,
+        # Words of the passage that answer questions still to come are hidden until answered.
+        pending=attempts.pending_answers(page),
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,6 +12,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 
+from quizapp.core.masking import MASK, HiddenSpan, Pending, hidden_spans
 from quizapp.extensions import db, login_manager
 from quizapp.models import User
 from quizapp.services import permissions
@@ -56,6 +60,8 @@ def register(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
     app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.globals["passage_view"] = passage_view
+    app.jinja_env.filters["masked"] = masked
     app.jinja_env.filters["rich"] = rich_text
     app.jinja_env.filters["duration"] = format_duration
 
@@ -174,16 +180,75 @@ def _carries_nul() -> bool:
     )
 
 
-def highlight(source: dict | object) -> Markup:
-    """The passage text, escaped, with the evidence wrapped in <mark>."""
+@dataclass(frozen=True)
+class PassageView:
+    """A passage ready for a template: its HTML and how many answers it hides."""
+
+    html: Markup
+    masked: int
+
+
+def highlight(source: dict | object, hidden: Sequence[HiddenSpan] = ()) -> Markup:
+    """The passage text, escaped, with the evidence wrapped in <mark> and the `hidden` spans
+    (answers of questions still to come, see quizapp.core.masking) replaced by a marker.
+
+    A marker shows a fixed-width block (hidden from screen readers) and says, in visually
+    hidden text, whose answer it hides; the hidden words never reach the HTML. A span that
+    crosses an edge of the evidence is cut there (a marker each side), so the evidence around it
+    stays marked.
+    """
     data = source if isinstance(source, dict) else source.__dict__
     text = data["passage_text"]
     start, end = data["evidence_start"], data["evidence_end"]
     if start >= end:  # a whole passage linked by hand: nothing in it to highlight
-        return Markup(escape(text))
-    return Markup("{}<mark>{}</mark>{}").format(
-        escape(text[:start]), escape(text[start:end]), escape(text[end:])
+        start = end = len(text)
+    return Markup("").join(
+        (
+            _with_masks(text, 0, start, hidden),
+            Markup("<mark>{}</mark>").format(_with_masks(text, start, end, hidden))
+            if start < end
+            else Markup(""),
+            _with_masks(text, end, len(text), hidden),
+        )
     )
+
+
+def _with_masks(text: str, low: int, high: int, hidden: Sequence[HiddenSpan]) -> Markup:
+    """text[low:high], escaped, each hidden span's part in it replaced by a marker."""
+    pieces: list[Markup] = []
+    last = low
+    for span in sorted(hidden, key=lambda h: h.start):
+        left, right = max(span.start, low), min(span.end, high)
+        if left >= right:
+            continue
+        pieces += [escape(text[last:left]), _mask(span.label)]
+        last = right
+    pieces.append(escape(text[last:high]))
+    return Markup("").join(pieces)
+
+
+def _mask(label: int) -> Markup:
+    """The marker of a hidden answer: a block for the eye, words for a screen reader."""
+    return Markup(
+        '<span class="masked"><span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}</span></span>'
+    ).format(MASK, _("hidden: the answer of question %(n)s, still to come", n=label))
+
+
+def passage_view(source: dict | object, pending: Sequence[Pending] = ()) -> PassageView:
+    """The passage of a source as shown in feedback, for `pending`, the (position, answers) of
+    the attempt's questions still unanswered: `html` (see `highlight`) with those answers
+    hidden, and `masked`, how many spans are hidden (the template then says why)."""
+    data = source if isinstance(source, dict) else source.__dict__
+    spans = hidden_spans(data["passage_text"], pending) if pending else []
+    return PassageView(highlight(source, spans), len(spans))
+
+
+def masked(text: str, pending: Sequence[Pending] = ()) -> Markup:
+    """A text shown in feedback (a fact's statement, a curator's note), escaped, with the
+    answers of `pending` questions hidden as in `passage_view`."""
+    spans = hidden_spans(text, pending) if pending and text else []
+    return highlight({"passage_text": text, "evidence_start": 0, "evidence_end": 0}, spans)
 
 
 def format_duration(delta) -> str:
