@@ -47,7 +47,7 @@ from quizapp.core.bank import load_bank
 from quizapp.core.bank_model import NAME_KINDS, Bank, Fact
 from quizapp.core.generation import QuestionPool
 from quizapp.core.leaks import reveals
-from quizapp.core.masking import hidden_spans, masked_text, question_answers
+from quizapp.core.masking import hidden_spans, masked_reading, question_answers
 from quizapp.core.question_model import BLANK, Question
 from quizapp.core.values import (
     contains_phrase,
@@ -305,7 +305,7 @@ def leaks(questions: list[Question]) -> list[tuple[int, str]]:
         # The passages after question i as shown then: the answers of the later questions masked.
         later = [(j + 1, question_answers(other)) for j, other in enumerate(questions) if j > i]
         for text in passages_shown(q):
-            seen = masked_text(text, hidden_spans(text, later))
+            seen = masked_reading(text, hidden_spans(text, later))
             for j, other in enumerate(questions[i + 1 :], start=i + 1):
                 own = later[j - i - 1][1]
                 answers = [*answers_of(other), *(f for a in own for f in a.forms)]

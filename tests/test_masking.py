@@ -13,6 +13,7 @@ from quizapp.core.masking import (
     answer_spans,
     hidden_spans,
     leaks_through,
+    masked_reading,
     masked_text,
     question_answers,
 )
@@ -92,7 +93,7 @@ def test_own_evidence_keeps_its_words_around_a_hidden_answer():
 def test_after_masking_no_answer_is_stated(words, form):
     text = " ".join(words)
     answer = Answer((form,))
-    assert not reveals(masked_text(text, answer_spans(text, [answer])), answer)
+    assert not reveals(masked_reading(text, answer_spans(text, [answer])), answer)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

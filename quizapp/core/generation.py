@@ -63,7 +63,7 @@ GROUP_CHOICES = 8
 # Counting groups stops after this many selections in a row that made no group.
 GROUP_MISSES = 40
 # Different draws (all fixed by the seed) tried before a set is announced as short.
-PLAN_ATTEMPTS = 3
+PLAN_ATTEMPTS = 6
 
 
 class _FixedSize(random.Random):

@@ -33,6 +33,9 @@ Pending = tuple[int, Sequence[Answer]]
 _TOKEN = re.compile(r"-?\w+(?:[.,'’\-/:]\w+)*")
 # The marker that stands for a hidden answer in a text (as the learner reads it).
 MASK = "▇▇▇▇"
+# What a hidden span reads as when a text is checked for answers: a word of its own, so the
+# words on each side of it never join into an answer ("of ▇▇▇▇ war" does not say "of war").
+_MASK_WORD = "▇maskedanswer▇"
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def _form_spans(text: str, form: str) -> list[Span]:
         for i in range(len(words) - n + 1)
         if [w for w, _s, _e in words[i : i + n]] == need
     ]
-    if not says(masked_text(text, spans), form):
+    if not says(masked_reading(text, spans), form):
         return spans
     # What is left still states the form though no run of tokens does: the form spans tokens
     # that only read together, such as a number grouped with spaces ("12 345"), or a token
@@ -127,6 +130,12 @@ def hidden_spans(text: str, hidden: Sequence[Pending]) -> list[HiddenSpan]:
         label = next(lab for (s, e), lab in labelled if s < end and start < e)
         result.append(HiddenSpan(start, end, label))
     return result
+
+
+def masked_reading(text: str, spans: Iterable[Span | HiddenSpan]) -> str:
+    """`masked_text` as it is checked for answers: each marker a word of its own, as the block
+    shown in its place is, so the words on each side of it never read as one phrase."""
+    return masked_text(text, spans).replace(MASK, f" {_MASK_WORD} ")
 
 
 def masked_text(text: str, spans: Iterable[Span | HiddenSpan]) -> str:
@@ -185,5 +194,5 @@ def _item_answer(item: dict[str, Any]) -> Answer:
 def leaks_through(text: str, hidden: Sequence[Pending]) -> bool:
     """Whether the text, once masked for `hidden`, still states one of those answers (the
     honest check of the masking: benchmarks and tests call it on every passage shown)."""
-    shown = masked_text(text, hidden_spans(text, hidden))
+    shown = masked_reading(text, hidden_spans(text, hidden))
     return any(reveals(shown, answer) for _label, answers in hidden for answer in answers)
