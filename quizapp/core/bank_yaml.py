@@ -57,12 +57,21 @@ MANIFEST_FIELDS = {"id", "title", "description", "subject", "licence", "language
 QUESTIONS_FILE = "questions.yaml"
 
 
-def _read_text(path: Path) -> tuple[str, text_files.TextProblem | None]:
-    """A bank file's text with "\\n" line ends, or the problem with its line if not UTF-8.
+def _read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
+    """A bank file's text with "\\n" line ends, or None after adding its problems (not UTF-8,
+    control characters such as NUL), each with its line.
 
     Read as bytes: Python's text mode would turn "\\r\\r\\n" into two line ends.
     """
-    return text_files.decode(path.read_bytes())
+    text, problem = text_files.decode(path.read_bytes())
+    if problem is not None:
+        problems.append(Problem(name, problem.line, problem.message))
+        return None
+    controls = text_files.control_characters(text)
+    if controls:
+        problems.extend(Problem(name, p.line, p.message) for p in controls)
+        return None
+    return text
 
 
 def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
@@ -72,13 +81,8 @@ def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
     refused with their line (see quizapp.core.safe_yaml).
     """
     relative = _relative(path, root)
-    text, problem = _read_text(path)
-    if problem is not None:
-        problems.append(Problem(relative, problem.line, problem.message))
-        return None
-    controls = text_files.control_characters(text)
-    if controls:
-        problems.extend(Problem(relative, p.line, p.message) for p in controls)
+    text = _read_text(path, relative, problems)
+    if text is None:
         return None
     try:
         return safe_yaml.load(text, lines=True)
@@ -249,13 +253,8 @@ def load_source(
             Problem(name, None, "file name must be lowercase letters, digits and hyphens")
         )
         return None
-    text, problem = _read_text(path)
-    if problem is not None:
-        problems.append(Problem(name, problem.line, problem.message))
-        return None
-    controls = text_files.control_characters(text)
-    if controls:
-        problems.extend(Problem(name, p.line, p.message) for p in controls)
+    text = _read_text(path, name, problems)
+    if text is None:
         return None
     front, body, first_line = split_front_matter(text)
     if front is None:
