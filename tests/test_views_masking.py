@@ -16,6 +16,23 @@ from tests.quiz_helpers import right_answer_form, start
 MARKER = "hidden: the answer of question 2, still to come"
 
 
+def _unrelated_questions(bank, passage_id: str, count: int) -> list[dict]:
+    """Short-answer questions of other passages whose answers the passage does not hold, to
+    fill the rest of an attempt without hiding anything more in that passage."""
+    pool = QuestionPool(bank)
+    context = GenerationContext(bank, pool.distractors, random.Random(5), forms=pool.answer_forms)
+    text = bank.passage(passage_id).text
+    found = []
+    for fact in pool.eligible[("en", "short")]:
+        if fact.passage_id != passage_id and not reveals(text, fact_answer(fact)):
+            question = TYPES["short"].build([fact], context)
+            if question is not None:
+                found.append(question.to_dict())
+        if len(found) == count:
+            return found
+    raise AssertionError("the bank has too few facts of other passages")
+
+
 def _same_passage_pair(bank):
     """Two short-answer questions of different topics from one passage, neither stem giving
     the other's answer, the second's answer standing in the passage outside the first's."""
@@ -55,6 +72,14 @@ def test_feedback_hides_a_later_answer_until_it_is_answered(app, student_client,
         ).all()
         items[0].question = q1.to_dict()
         items[1].question = q2.to_dict()
+        # The other items, drawn at random, must not hold the second answer too (else it stays
+        # hidden while they wait, rightly).
+        for item, other in zip(
+            items[2:],
+            _unrelated_questions(bank, q1.source.passage_id, len(items) - 2),
+            strict=True,
+        ):
+            item.question = other
         db.session.commit()
     first_url = f"/attempts/{attempt_id}/q/1"
     student_client.post(first_url, data=right_answer_form(q1.to_dict()))
