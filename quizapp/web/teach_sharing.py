@@ -53,20 +53,19 @@ def remove_editor(slug: str, user_id: int):
 @bp.route("/banks/<slug>/publish", methods=["POST"])
 def publish(slug: str):
     """Offer the bank to learners and let every teacher see and use it."""
-    bank = _bank(slug, "owner")
-    if EmptyForm().validate_on_submit():
-        sharing.set_published(current_user, bank, True)
-        db.session.commit()
-        flash(_("The bank is published: learners are offered it."), "success")
-    return redirect(url_for("teach.bank", slug=bank.slug))
+    return _set_published(slug, True, _("The bank is published: learners are offered it."))
 
 
 @bp.route("/banks/<slug>/unpublish", methods=["POST"])
 def unpublish(slug: str):
     """Take the bank back: only its owner and co-editors see it again."""
+    return _set_published(slug, False, _("The bank is no longer published."))
+
+
+def _set_published(slug: str, published: bool, message: str):
     bank = _bank(slug, "owner")
     if EmptyForm().validate_on_submit():
-        sharing.set_published(current_user, bank, False)
+        sharing.set_published(current_user, bank, published)
         db.session.commit()
-        flash(_("The bank is no longer published."), "info")
+        flash(message, "success" if published else "info")
     return redirect(url_for("teach.bank", slug=bank.slug))
