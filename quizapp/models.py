@@ -189,6 +189,8 @@ class Fact(db.Model):
     # A date or year that is when an event happened: only these are put in order.
     is_event: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     false_statements: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # Question types a curator chose never to ask this fact as (docs/bank-format.md).
+    skip_types: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     passage: Mapped[Passage] = relationship()
 

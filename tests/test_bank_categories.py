@@ -80,9 +80,11 @@ def test_a_fact_carries_its_new_fields(bank_copy):
     _edit_fact(bank_copy, person["id"], category="monarch", gender="m", number="singular")
     wrong = person["statement"].replace(person["answer"], "Nobody Else")
     _edit_fact(bank_copy, person["id"], false_statements=[wrong])
-    _edit_fact(bank_copy, year["id"], event=True)
+    _edit_fact(bank_copy, year["id"], event=True, skip_types=["cloze", "mcq"])
     bank = load_bank(bank_copy)
     facts = {f.id: f for f in bank.facts}
+    assert facts[year["id"]].skip_types == ("cloze", "mcq")
+    assert facts[person["id"]].skip_types == ()
     assert facts[person["id"]].category == "monarch"
     assert facts[person["id"]].gender == "m"
     assert facts[person["id"]].false_statements == (wrong,)
@@ -93,7 +95,15 @@ def test_a_fact_carries_its_new_fields(bank_copy):
 def test_grammar_mistakes_are_named_with_the_fact_id(bank_copy):
     person = _first_fact(bank_copy, "person")
     year = _first_fact(bank_copy, "year")
-    _edit_fact(bank_copy, person["id"], gender="n", number="dual", event=True, category="A B")
+    _edit_fact(
+        bank_copy,
+        person["id"],
+        gender="n",
+        number="dual",
+        event=True,
+        category="A B",
+        skip_types=["essay"],
+    )
     _edit_fact(bank_copy, year["id"], false_statements=[year["statement"], "Another year."])
     with pytest.raises(BankError) as error:
         load_bank(bank_copy)
@@ -104,6 +114,7 @@ def test_grammar_mistakes_are_named_with_the_fact_id(bank_copy):
         assert expected in text
     assert "event: true only marks date and year facts" in text
     assert "category 'A B'" in text
+    assert "skip_types: 'essay' is not a question type" in text
     year_text = "\n".join(str(p) for p in error.value.problems if p.fact_id == year["id"])
     assert "is the statement itself" in year_text
 
@@ -194,7 +205,7 @@ def test_the_new_fields_survive_storage_and_a_zip_round_trip(app, teacher_client
     year = _first_fact(bank_copy, "year")
     wrong = person["statement"].replace(person["answer"], "Nobody Else")
     _edit_fact(bank_copy, person["id"], category="monarch", gender="m", false_statements=[wrong])
-    _edit_fact(bank_copy, year["id"], event=True)
+    _edit_fact(bank_copy, year["id"], event=True, skip_types=["tf"])
     loaded = load_bank(bank_copy)
     with app.app_context():
         store_bank(loaded, "edited")
@@ -207,6 +218,7 @@ def test_the_new_fields_survive_storage_and_a_zip_round_trip(app, teacher_client
         facts = {f.id: f for f in rebuilt.facts}
         assert facts[person["id"]].false_statements == (wrong,)
         assert facts[year["id"]].event
+        assert facts[year["id"]].skip_types == ("tf",)
         assert PoolEntry("place", "United States", "country", None, "plural") in rebuilt.pools["en"]
         teacher = db.session.scalar(db.select(User).where(User.role.in_(("teacher", "admin"))))
         data = export_zip(teacher, stored)
@@ -218,4 +230,5 @@ def test_the_new_fields_survive_storage_and_a_zip_round_trip(app, teacher_client
     assert facts[person["id"]].category == "monarch"
     assert facts[person["id"]].false_statements == (wrong,)
     assert facts[year["id"]].event
+    assert facts[year["id"]].skip_types == ("tf",)
     assert PoolEntry("person", "Carol II", "monarch") in again.pools["en"]

@@ -106,6 +106,31 @@ def test_a_long_phrase_is_not_asked_by_typing():
             True,
         ),
         ("Red Army", "In 1944 the Red Army entered Bucharest.", "organisation", {}, True),
+        # Photo captions speak of a picture the learner does not see.
+        (
+            "Joachim von Ribbentrop",
+            "Hitler and Antonescu are pictured here with Joachim von Ribbentrop (far right).",
+            "person",
+            {},
+            False,
+        ),
+        ("Keitel", "Keitel (left) meets Antonescu in Munich.", "person", {}, False),
+        (
+            "Antonescu",
+            "En la foto, Antonescu saluda a las tropas.",
+            "person",
+            {"language": "es"},
+            False,
+        ),
+        (
+            "Antonescu",
+            "Antonescu, fotografiado en Múnich, firmó el acuerdo.",
+            "person",
+            {"language": "es"},
+            False,
+        ),
+        # "Pictures" or "left" as ordinary words are no caption.
+        ("Antonescu", "Antonescu left Bucharest for Munich in June.", "person", {}, True),
     ],
 )
 def test_a_blank_needs_a_sentence_that_stands_alone(answer, sentence, kind, fields, fair):
@@ -129,3 +154,54 @@ def test_one_option_inside_another_is_never_offered_with_it():
         options = index.choose(fact, 3, random.Random(seed))
         assert len(options) == 3
         assert not {"Romanian Communist Party", "Communist Party"} <= set(options), options
+
+
+def test_a_curator_can_rule_out_a_form_for_one_fact():
+    from quizapp.core.bank import Bank, Passage, Source
+    from quizapp.core.generation import QuestionPool
+
+    text = "In 1944 the Red Army entered Bucharest."
+    fact = _fact("Red Army", text, "organisation", category="army")
+    skipped = _fact("Red Army", text, "organisation", category="army", skip_types=("cloze",))
+    for candidate, makes_cloze in ((fact, True), (skipped, False)):
+        passage = Passage(id="doc#p1", document_id="doc", anchor="p1", text=text, position=0)
+        source = Source(
+            id="doc",
+            title="Doc",
+            language="en",
+            origin="test",
+            licence="CC0",
+            attribution="test",
+            cleaning="",
+            passages=[passage],
+        )
+        bank = Bank(
+            id="b",
+            title={"en": "B"},
+            description={"en": ""},
+            subject="history",
+            licence="CC0",
+            languages=["en"],
+            sources={"doc": source},
+            facts=[candidate],
+        )
+        pool = QuestionPool(bank)
+        assert (candidate in pool.eligible[("en", "cloze")]) is makes_cloze
+        assert candidate in pool.eligible[("en", "short")]
+
+
+def test_curated_false_statements_replace_swaps():
+    from quizapp.core.false_statements import false_statement
+
+    wrong = "The Triple Entente entered Bucharest in 1944."
+    fact = _fact(
+        "Red Army",
+        "In 1944 the Red Army entered Bucharest.",
+        "organisation",
+        category="army",
+        false_statements=(wrong,),
+    )
+    pool = {"en": [PoolEntry("organisation", name, "army") for name in ("Wehrmacht", "US Army")]}
+    index = DistractorIndex([fact], pool)
+    assert swapped_statements(fact, index)  # a swap exists, and is still not used
+    assert {false_statement(fact, index, random.Random(seed)) for seed in range(30)} == {wrong}

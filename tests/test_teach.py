@@ -195,16 +195,26 @@ def test_a_fact_keeps_its_category_grammar_event_and_false_statements(app, teach
     slug = _add_source(teacher_client)
     false = "Romania joined the Axis on 23 November 1941."
     response = _add_fact(
-        teacher_client, app, slug, category="treaty-date", event="y", false_statements=false
+        teacher_client,
+        app,
+        slug,
+        category="treaty-date",
+        event="y",
+        false_statements=false,
+        skip_types=["cloze", "mcq"],
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         fact = db.session.scalar(db.select(Fact).where(Fact.managed_in == "browser"))
         assert fact.category == "treaty-date" and fact.is_event
         assert fact.false_statements == [false] and fact.number == "singular"
+        assert fact.skip_types == ["cloze", "mcq"]
         fact_id = fact.id
     form = teacher_client.get(f"/teach/facts/{fact_id}/edit").get_data(as_text=True)
     assert 'value="treaty-date"' in form and false in form
+    assert 'checked id="skip_types-0" name="skip_types" type="checkbox" value="mcq"' in form
+    bogus = _add_fact(teacher_client, app, slug, skip_types=["essay"])
+    assert bogus.status_code == 400  # not a choice: refused, with the form kept
     assert 'list="categories-date"' in form and '<datalist id="categories-person">' in form
     assert '<option value="general">' in form  # the documented taxonomy is suggested
     refused = _add_fact(teacher_client, app, slug, category="Not A Slug", event="y")

@@ -56,6 +56,8 @@ def fact_to_dict(fact: Fact) -> dict[str, Any]:
         data["event"] = True
     if fact.false_statements:
         data["false_statements"] = list(fact.false_statements)
+    if fact.skip_types:
+        data["skip_types"] = list(fact.skip_types)
     return data
 
 

@@ -86,7 +86,9 @@ class Fact:
     `category` is the fine-grained category under `kind` ("country" under place); `gender`
     ("m"/"f") and `number` ("singular"/"plural") describe the answer as the statement uses it;
     `event` marks a date or year as when an event happened (ordering uses only those);
-    `false_statements` are curated false versions of the statement for true/false questions.
+    `false_statements` are curated false versions of the statement for true/false questions;
+    `skip_types` names question types the fact is never asked as (a curator's judgement, for
+    example a cloze whose sentence fits several answers).
     """
 
     id: str
@@ -109,12 +111,19 @@ class Fact:
     number: str = "singular"
     event: bool = False
     false_statements: tuple[str, ...] = ()
+    skip_types: tuple[str, ...] = ()
     file: str = ""
     line: int | None = None
 
     def __post_init__(self) -> None:
         # Lists given by callers become tuples: a fact is hashable (indexes cache by fact).
-        for name in ("stems", "alternatives", "exclude_distractors", "false_statements"):
+        for name in (
+            "stems",
+            "alternatives",
+            "exclude_distractors",
+            "false_statements",
+            "skip_types",
+        ):
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value or ()))

@@ -116,7 +116,7 @@ def fact_problems(fact: Fact, passage_text: str) -> list[str]:
 
 
 def grammar_problems(fact: Fact) -> list[str]:
-    """What is wrong with a fact's category, gender, number and event mark."""
+    """What is wrong with a fact's category, gender, number, event mark and skipped types."""
     messages: list[str] = []
     if fact.category is not None and not SLUG.match(fact.category):
         messages.append(f"category {fact.category!r} must be lowercase letters, digits and hyphens")
@@ -126,6 +126,14 @@ def grammar_problems(fact: Fact) -> list[str]:
         messages.append(f"number must be singular or plural, not {fact.number!r}")
     if fact.event and fact.kind not in TIME_KINDS:
         messages.append(f"event: true only marks date and year facts, not a {fact.kind} fact")
+    # Imported here: the registry imports the builders, which import this module's siblings.
+    from quizapp.core.question_types import TYPES
+
+    for name in fact.skip_types:
+        if name not in TYPES:
+            messages.append(
+                f"skip_types: {name!r} is not a question type ({', '.join(sorted(TYPES))})"
+            )
     return messages
 
 

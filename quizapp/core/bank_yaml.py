@@ -50,6 +50,7 @@ FACT_FIELDS = {
     "number",
     "event",
     "false_statements",
+    "skip_types",
 }
 REQUIRED_FACT_FIELDS = ("id", "language", "topic", "passage", "evidence", "statement", "answer")
 SOURCE_FIELDS = {"title", "language", "origin", "licence", "attribution", "cleaning", "id"}
@@ -409,6 +410,10 @@ def _fact_from_entry(entry: Any, name: str, problems: list[Problem]) -> Fact | N
     ):
         problem("false_statements must be a list of sentences")
         false_statements = []
+    skip_types = _as_texts(data.get("skip_types"))
+    if skip_types is None:
+        problem("skip_types must be a list of question types (mcq, tf, cloze, ...)")
+        skip_types = ()
     if len(problems) > before:
         return None
     assert evidence is not None and stems and alternatives is not None and excluded is not None
@@ -433,6 +438,7 @@ def _fact_from_entry(entry: Any, name: str, problems: list[Problem]) -> Fact | N
         number=str(data.get("number") or "singular").strip(),
         event=bool(event),
         false_statements=tuple(s.strip() for s in false_statements if s.strip()),
+        skip_types=tuple(s.strip() for s in skip_types),
         file=name,
         line=line,
     )

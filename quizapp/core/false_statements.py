@@ -85,9 +85,13 @@ def can_be_false(fact: Fact, index: DistractorIndex) -> bool:
 
 
 def false_statement(fact: Fact, index: DistractorIndex, rng: random.Random) -> str | None:
-    """One false statement for the fact: a curated one half the time when it has both kinds
-    (always when no swap is safe), else a swap; None when it has neither."""
-    swapped = swapped_statements(fact, index, rng)
-    if fact.false_statements and (not swapped or rng.random() < 0.5):
+    """One false statement for the fact: a curated one when it has any, else a swap; None
+    when it has neither.
+
+    A curator writes false statements where a swap would read wrong or absurd (an alliance of
+    another war, a body of another side), so they replace the swaps rather than share with them.
+    """
+    if fact.false_statements:
         return rng.choice(fact.false_statements)
+    swapped = swapped_statements(fact, index, rng)
     return swapped[0] if swapped else None

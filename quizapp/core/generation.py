@@ -95,6 +95,8 @@ class QuestionPool:
         for fact in bank.facts:
             self.facts[fact.language].append(fact)
             for name, question_type in TYPES.items():
+                if name in fact.skip_types:
+                    continue
                 if question_type.eligible(fact, judge):
                     self.eligible[(fact.language, name)].append(fact)
 

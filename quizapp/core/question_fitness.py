@@ -12,7 +12,10 @@ question would be unfair even though it can be built:
 - A blank needs a sentence that stands on its own: not a fact whose source is garbled (the
   sentence shown would teach the garbled text), not a date without a year ("Para el _____"
   admits any later date), and not a sentence that opens by pointing back at text the learner
-  does not see ("En esa fecha", "Thus", "Here").
+  does not see ("En esa fecha", "Thus", "Here"), nor a photo caption ("pictured here",
+  "(far right)", "en la foto"): it speaks of a picture the learner does not see.
+- A curator may rule out any form for one fact (`skip_types`), for example a blank whose
+  sentence fits several answers ("executed for _____"); generation honours it.
 """
 
 from __future__ import annotations
@@ -108,6 +111,21 @@ _POINTING_OPENERS = (
 )
 
 
+# A caption describes a photograph; folded (lowercase, no accents) before matching. Only fixed
+# words joined by single alternations: linear on any input.
+_CAPTION = re.compile(
+    r"\b(?:pictured|photographed|shown here|seen here|in the photo(?:graph)?|"
+    r"fotografiad[oa]s?|en (?:la|esta) (?:foto|imagen|fotografia)|aparecen? aqui)\b"
+    r"|\((?:far |a la )?(?:left|right|centre|center|izquierda|derecha|centro)\)"
+)
+
+
+def is_caption(sentence: str) -> bool:
+    """Whether a sentence reads as a photo caption ("Hitler and Antonescu are pictured here",
+    "(far right)", "en la foto"): a blank in it would ask about a picture not shown."""
+    return bool(_CAPTION.search(strip_accents(sentence).casefold()))
+
+
 def bounded_figure(fact: Fact) -> bool:
     """Whether a number or year fact states its answer as a bound ("at least 13,266").
 
@@ -139,6 +157,8 @@ def cloze_fair(fact: Fact, sentence: str) -> bool:
         date = parse_date(fact.answer)
         if date is not None and date.year is None:
             return False
+    if is_caption(sentence):
+        return False
     opening = normalise(sentence)
     return not any(
         opening == opener or opening.startswith(opener + " ") for opener in _POINTING_OPENERS

@@ -381,6 +381,7 @@ def fact_from_input(bank: Bank, data: dict[str, Any], key: str | None = None) ->
         number=(data.get("number") or "").strip() or "singular",
         event=bool(data.get("event")),
         false_statements=_lines(data.get("false_statements")),
+        skip_types=tuple(data.get("skip_types") or ()),
     )
     if fact.kind not in core.KINDS:
         problems.append(_("Choose the kind of answer."))

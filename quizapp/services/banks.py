@@ -178,6 +178,7 @@ def copy_fact(source: core.Fact, fact: Fact) -> None:
     fact.number = source.number
     fact.is_event = source.event
     fact.false_statements = list(source.false_statements)
+    fact.skip_types = list(source.skip_types)
     fact.retired = False
 
 
@@ -268,6 +269,7 @@ def core_bank(bank: Bank) -> core.Bank:
             number=f.number or "singular",
             event=f.is_event,
             false_statements=tuple(f.false_statements or ()),
+            skip_types=tuple(f.skip_types or ()),
         )
         for f in facts
     ]

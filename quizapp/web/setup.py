@@ -64,6 +64,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["masked"] = masked
     app.jinja_env.filters["rich"] = rich_text
     app.jinja_env.filters["duration"] = format_duration
+    app.jinja_env.filters["type_name"] = type_name
 
     @app.context_processor
     def template_globals() -> dict:
@@ -249,6 +250,13 @@ def masked(text: str, pending: Sequence[Pending] = ()) -> Markup:
     answers of `pending` questions hidden as in `passage_view`."""
     spans = hidden_spans(text, pending) if pending and text else []
     return highlight({"passage_text": text, "evidence_start": 0, "evidence_end": 0}, spans)
+
+
+def type_name(name: str) -> str:
+    """A question type's name in words in the interface language ("mcq" → "Multiple choice")."""
+    from quizapp.web.forms import TYPE_NAMES
+
+    return str(TYPE_NAMES.get(name, name))
 
 
 def format_duration(delta) -> str:

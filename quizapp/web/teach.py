@@ -483,6 +483,7 @@ def _fact_data(fact: Fact) -> dict[str, Any]:
         "number": fact.number or "singular",
         "event": fact.is_event,
         "false_statements": "\n".join(fact.false_statements or []),
+        "skip_types": list(fact.skip_types or []),
     }
 
 

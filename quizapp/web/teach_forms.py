@@ -25,8 +25,9 @@ from wtforms.validators import (
 )
 
 from quizapp.core.bank import KINDS
+from quizapp.core.question_types import TYPES
 from quizapp.web.fields import AppForm, NumberField, RowList
-from quizapp.web.forms import LANGUAGE_NAMES, MultiCheckboxField
+from quizapp.web.forms import LANGUAGE_NAMES, TYPE_NAMES, MultiCheckboxField
 
 KIND_NAMES = {
     "date": _l("date"),
@@ -186,6 +187,14 @@ class FactForm(AppForm):
     false_statements = TextAreaField(
         _l("False statements for true/false (one per line; each wrong in one clear point)"),
         validators=[Length(max=4000)],
+    )
+    skip_types = MultiCheckboxField(
+        _l("Never ask this fact as"),
+        description=_l(
+            "For a form that would be unfair for this fact: a blank whose sentence fits several "
+            "answers, wrong options that are not plausible."
+        ),
+        choices=[SelectChoice(name, TYPE_NAMES.get(name, name)) for name in TYPES],
     )
 
 
