@@ -30,7 +30,6 @@ def _svg(points: list[ChartPoint], series_count: int = 1) -> str:
         series_count,
         title="Scores",
         description="Every attempt",
-        axis_label="Attempts in order",
         tick_label=lambda tick: f"{tick}%",
     )
 
@@ -119,7 +118,6 @@ def test_the_svg_is_named_escaped_and_empty_without_points():
         1,
         title="A <title>",
         description="d",
-        axis_label="x",
         tick_label=str,
     )
     assert 'role="img"' in svg and "aria-labelledby" in svg

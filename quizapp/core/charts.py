@@ -17,7 +17,7 @@ from html import escape
 # The drawing's own units (the SVG scales to its box): narrow enough that its text stays
 # readable when a phone shrinks it, wide enough for MAX_POINTS distinct markers.
 WIDTH, HEIGHT = 360, 240
-LEFT, RIGHT, TOP, BOTTOM = 46, 12, 12, 50
+LEFT, RIGHT, TOP, BOTTOM = 46, 12, 12, 30
 FONT = 13  # tick labels, in the drawing's units
 CHAR_WIDTH = 0.62 * FONT  # a generous average glyph width, to keep labels apart
 LABEL_GAP = 8
@@ -187,14 +187,14 @@ def trend_svg(
     *,
     title: str,
     description: str,
-    axis_label: str,
     tick_label: Callable[[int], str],
     element_id: str = "history-chart",
 ) -> str:
     """The chart as an SVG element (a string of markup; every text in it is escaped).
 
     `title` and `description` name it for screen readers (it is an image; the page's data
-    table holds the numbers); `tick_label` writes a percentage for the y axis.
+    table holds the numbers); `tick_label` writes a percentage for the y axis. The x axis's
+    own caption is the page's to write, in HTML, where a long translation can wrap.
     """
     if not chart.points:
         return ""
@@ -223,10 +223,6 @@ def trend_svg(
             f'<text class="tick" x="{label.x:.1f}" y="{bottom + 6 + FONT:.1f}" '
             f'text-anchor="{label.anchor}" font-size="{FONT}">{escape(label.text)}</text>'
         )
-    parts.append(
-        f'<text class="axis-label" x="{LEFT + _plot_width() / 2:.1f}" y="{HEIGHT - 6}" '
-        f'text-anchor="middle" font-size="{FONT}">{escape(axis_label)}</text>'
-    )
     for index in range(series_count):
         mine = [p for p in chart.points if p.point.series == index]
         if len(mine) > 1:

@@ -102,7 +102,6 @@ def _chart(points: list[history.TrendPoint], titles: dict[int, str]):
             "%(num)d finished attempts; the data table below gives their scores.",
             len(points),
         ),
-        axis_label=_("Attempts in order; dates mark each day's first"),
         tick_label=lambda tick: format_percent(tick / 100),
     )
     legend = [(name, Markup(charts.legend_key(i))) for i, name in enumerate(names)]
