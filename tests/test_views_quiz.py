@@ -23,7 +23,7 @@ def test_home_lists_the_bank_with_languages_and_fact_count(client):
     page = client.get("/").get_data(as_text=True)
     assert "Romania in the Second World War" in page
     assert re.search(r"\d+ facts", page)
-    assert "English (" in page and "Spanish (" in page
+    assert re.search(r"English: \d+ facts", page) and re.search(r"Spanish: \d+ facts", page)
     assert "Log in" in page
 
 
@@ -57,7 +57,7 @@ def test_a_whole_quiz_of_every_type_with_feedback_review_and_history(app, studen
     finish = student_client.post(f"/attempts/{attempt_id}/finish")
     assert finish.status_code == 302
     review = student_client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
-    assert "7 / 7" in review and "(100%)" in review and "time taken" in review
+    assert "7 / 7" in review and "100%" in review and "Time taken" in review
     assert review.count("<mark>") >= 7
     for question in questions.values():  # the review shows every passage in full
         source = question["source"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from collections import Counter
 
 from flask import (
     Blueprint,
@@ -21,6 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, Signer
 
+from quizapp.core import results
 from quizapp.core.question_types import TYPES
 from quizapp.extensions import db, limiter
 from quizapp.models import Bank
@@ -67,22 +69,27 @@ def _viewer():
 
 
 def _listing(failed: StartQuizForm | None = None, failed_bank: Bank | None = None) -> list:
-    """(bank, fact count, facts per offered language, offer, start form) for each bank offered.
+    """(bank, content in all, content per offered language, offer, start form) for each bank
+    offered, where content counts facts and hand-written questions (`banks.Content`).
 
     Every form shows its defaults, or the learner's choices being changed (from the query
     string); a form that failed shows what was sent and its errors. A failed start on one bank
     never touches the other banks' forms.
     """
+    offered = banks.offered_banks(_viewer())
+    contents = banks.content_by_language([bank.id for bank, _count, _offer in offered])
     listed = []
-    for bank, count, offer in banks.offered_banks(_viewer()):
+    for bank, _count, offer in offered:
         if failed is not None and failed_bank is not None and bank.id == failed_bank.id:
             form = failed
         elif any(key.startswith(f"b{bank.id}-") for key in request.args):
             form = _start_form(bank, offer, request.args, csrf=False)
         else:
             form = _start_form(bank, offer)
-        per_language = banks.facts_by_language(bank.id)
-        listed.append((bank, count, {c: per_language.get(c, 0) for c in offer}, offer, form))
+        per_language = contents.get(bank.id, {})
+        total = sum(per_language.values(), banks.Content())
+        offered_content = {c: per_language.get(c, banks.Content()) for c in offer}
+        listed.append((bank, total, offered_content, offer, form))
     return listed
 
 
@@ -387,17 +394,100 @@ def finish(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>")
 @login_required
 def review(attempt_id: int):
-    """The results of an attempt, or the way back into it when it is still open."""
+    """The results of an attempt, or the way back into it when it is still open.
+
+    A summary comes first (score, time, a grid of every question's outcome, how each question
+    type and each topic went, and what to do next), then each question in detail.
+    """
     attempt = _owned_attempt(attempt_id)
-    if attempt.finished_at is None and attempt.user_id == current_user.id:
+    own = attempt.user_id == current_user.id
+    if attempt.finished_at is None and own:
         position = attempts.next_unanswered(attempt)
         if position is not None:
             return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
-    rows = [(item, attempts.frozen_question(item), item.response) for item in attempt.items]
+    answers = attempts.answers_of(attempt)
+    rows = [
+        (item, answer.question, item.response)
+        for item, answer in zip(attempt.items, answers, strict=True)
+    ]
+    finished = attempt.finished_at is not None
+    offered = own and finished and permissions.can_take(current_user, attempt.bank)
+    grid = [
+        (item.position, results.outcome(answer))
+        for item, answer in zip(attempt.items, answers, strict=True)
+    ]
     return render_template(
         "quiz/review.html",
         attempt=attempt,
         rows=rows,
+        grid=grid,
+        counts=Counter(outcome for _position, outcome in grid),
+        by_type=attempts.type_breakdown(attempt.id) if finished else [],
+        by_topic=results.topic_breakdown(answers) if finished else [],
+        missed=len(attempts.missed_in(answers)) if offered else 0,
+        offered=offered,
+        same_settings=_same_settings(attempt) if offered else None,
         duration=attempts.duration(attempt),
         finish_form=EmptyForm(),
+        action_form=EmptyForm(),
     )
+
+
+def _same_settings(attempt) -> dict[str, object] | None:
+    """The start form's fields for a new quiz like this attempt (bank, language, count, types,
+    time limit), or None when its settings do not say them (attempts of older versions)."""
+    settings = attempt.settings or {}
+    if "count" not in settings or not settings.get("types"):
+        return None
+    prefix = f"b{attempt.bank_id}-"
+    return {
+        f"{prefix}language": attempt.language,
+        f"{prefix}count": settings["count"],
+        f"{prefix}time_limit": settings.get("time_limit_minutes") or 0,
+        f"{prefix}{type_field_name(attempt.language)}": list(settings["types"]),
+    }
+
+
+@bp.route("/attempts/<int:attempt_id>/practise", methods=["POST"])
+@login_required
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_START"],
+    methods=["POST"],
+    key_func=_learner_key,
+    # Like a start, each practice freezes a question set in the database.
+    error_message=lambda: _(
+        "You started too many quizzes in a short time; wait a minute before starting another."
+    ),
+)
+def practise(attempt_id: int):
+    """Start a new attempt on the facts missed in this one, asked in other forms (PRG)."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        practice = attempts.practise_missed(current_user, attempt_id)
+    except attempts.NothingMissed as nothing:
+        flash(str(nothing), "info")
+    except attempts.QuizError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        return redirect(url_for("quiz.question", attempt_id=practice.id, position=1))
+    return redirect(url_for("quiz.review", attempt_id=attempt_id))
+
+
+@bp.route("/attempts/<int:attempt_id>/discard", methods=["POST"])
+@login_required
+def discard(attempt_id: int):
+    """Discard one of the learner's own unfinished attempts, then go home (PRG)."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        attempts.discard_attempt(current_user, attempt_id)
+    except attempts.QuizError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The unfinished attempt was discarded."), "success")
+    return redirect(url_for("quiz.home"))
