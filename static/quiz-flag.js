@@ -19,9 +19,10 @@
     var cell = document.querySelector('.question-grid a[data-position="' + position + '"]');
     if (cell) {
       cell.classList.toggle("flagged", flagged);
-      var parts = cell.querySelectorAll(".flag-note, .corner-flag");
-      for (var i = 0; i < parts.length; i += 1) {
-        parts[i].hidden = !flagged;
+      cell.setAttribute("aria-label", cell.getAttribute(flagged ? "data-flagged-name" : "data-name"));
+      var corner = cell.querySelector(".corner-flag");
+      if (corner) {
+        corner.hidden = !flagged;
       }
     }
   }

@@ -131,7 +131,8 @@ def test_the_question_page_shows_the_grid_and_keeps_finish_away_from_submit(app,
     for position in range(1, 6):
         assert f'href="/attempts/{attempt_id}/q/{position}"' in page
     # Every state in words, not only by its look.
-    assert "answered</span>" in page and "not answered</span>" in page
+    assert 'aria-label="Question 1, answered"' in _cell(page, 1)
+    assert 'aria-label="Question 2, not answered"' in _cell(page, 2)
     assert "1 of 5 answered" in page
     # No form finishes the attempt from the question page: a link leads to a confirmation.
     assert f'action="/attempts/{attempt_id}/finish"' not in page
@@ -151,6 +152,7 @@ def test_flagging_without_javascript_is_a_post_then_a_redirect(app, student_clie
     assert "Question 3 is flagged for review." in page
     assert 'aria-pressed="true"' in page and 'name="flagged" type="hidden" value="0"' in page
     assert "flagged" in _cell(page, 3).split('class="', 1)[1].split('"', 1)[0]
+    assert 'aria-label="Question 3, not answered, flagged for review"' in _cell(page, 3)
     other = student_client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
     assert 'aria-pressed="false"' in other and "cell open flagged" in _cell(other, 3)
     student_client.post(url, data={"flagged": "0"})
