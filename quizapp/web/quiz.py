@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import time
 from collections import Counter
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -18,14 +19,16 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, Signer
+from markupsafe import Markup, escape
 
 from quizapp.core import results
-from quizapp.core.question_types import TYPES
+from quizapp.core.question_types import TYPES, Question
 from quizapp.extensions import db, limiter
-from quizapp.models import Bank
+from quizapp.models import Bank, Passage, Source
 from quizapp.services import attempts, banks, permissions
 from quizapp.web.forms import (
     LANGUAGE_NAMES,
@@ -38,6 +41,7 @@ from quizapp.web.forms import (
     type_field_name,
 )
 from quizapp.web.i18n import current_language
+from quizapp.web.numbers import whole_number
 
 bp = Blueprint("quiz", __name__)
 
@@ -324,6 +328,8 @@ def question(attempt_id: int, position: int):
             form=form,
             template=TYPES[question.type].template,
             total=page.total,
+            nav=attempts.attempt_map(current_user, attempt_id),
+            tolerance=numeric_tolerance(question),
             time_left=time_left,
             # Rounded up, so that the page's countdown reaches zero at or just after the deadline.
             seconds_left=None if time_left is None else math.ceil(time_left.total_seconds()),
@@ -343,9 +349,67 @@ def question(attempt_id: int, position: int):
         response=page.response,
         total=page.total,
         next_position=page.next_position,
+        nav=attempts.attempt_map(current_user, attempt_id),
         # Words of the passage that answer questions still to come are hidden until answered.
         pending=attempts.pending_answers(page),
     )
+
+
+def numeric_tolerance(question: Question) -> str | None:
+    """How far from the right number an answer may be and still count, in the interface
+    language ("5", "0,5"), for a numeric question with a tolerance; None otherwise.
+
+    A hand-written question gives ranges per answer: its best answer's half-width is shown.
+    """
+    if question.type != "numeric":
+        return None
+    tolerance = question.tolerance
+    if question.numeric_answers:
+        best = max(question.numeric_answers, key=lambda answer: answer["weight"])
+        tolerance = (best["high"] - best["low"]) / 2
+    return format_decimal(tolerance) if tolerance > 0 else None
+
+
+def _wants_json() -> bool:
+    """Whether the request comes from a page's script asking for JSON (not a form's POST)."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+@bp.route("/attempts/<int:attempt_id>/q/<int:position>/flag", methods=["POST"])
+@login_required
+def flag(attempt_id: int, position: int):
+    """Flag a question for review or remove its flag (`flagged` is "1" or "0").
+
+    A form's POST is redirected back to the question (PRG); the page's script asks for JSON
+    and changes the page in place. The form names the state it wants, so a second click or a
+    replayed POST never undoes the first.
+    """
+    wanted = request.form.get("flagged")
+    if wanted not in ("0", "1"):
+        abort(400)
+    flagged = wanted == "1"
+    try:
+        attempts.set_flag(current_user, attempt_id, position, flagged)
+    except LookupError:
+        abort(404)
+    except attempts.QuizError as error:
+        if _wants_json():
+            return {"error": str(error)}, 409
+        attempt = _owned_attempt(attempt_id, write=True)
+        if attempts.deadline_passed(attempt):
+            return _time_is_up(attempt_id, str(error))
+        flash(str(error), "error")
+        return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
+    db.session.commit()
+    if flagged:
+        message = _("Question %(n)s is flagged for review.", n=position)
+    else:
+        message = _("Question %(n)s is no longer flagged.", n=position)
+    if _wants_json():
+        return {"flagged": flagged, "position": position, "message": message}
+    flash(message, "info")
+    return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
 
 
 def _time_is_up(attempt_id: int, message: str):
@@ -377,6 +441,28 @@ def _shown_at(token: str | None, item_id: int) -> dt.datetime | None:
     if shown_item != str(item_id) or not (millis.isascii() and millis.isdigit()):
         return None
     return dt.datetime.fromtimestamp(int(millis) / 1000, dt.UTC).replace(tzinfo=None)
+
+
+@bp.get("/attempts/<int:attempt_id>/finish")
+@login_required
+def confirm_finish(attempt_id: int):
+    """The step before finishing early: how many questions are unanswered or flagged, the
+    button that finishes, and the way back to the question the learner came from (`from`)."""
+    nav = attempts.attempt_map(current_user, attempt_id)
+    if nav is None:
+        abort(404)
+    if nav.attempt.finished_at is not None:
+        return redirect(url_for("quiz.review", attempt_id=attempt_id))
+    if attempts.deadline_passed(nav.attempt):
+        return _time_is_up(attempt_id, _("Time is up: answers can no longer be given."))
+    back = whole_number(request.args.get("from"), 1, nav.total) or nav.next_unanswered or 1
+    return render_template(
+        "quiz/finish.html",
+        attempt=nav.attempt,
+        nav=nav,
+        back=back,
+        time_left=attempts.time_left(nav.attempt),
+    )
 
 
 @bp.route("/attempts/<int:attempt_id>/finish", methods=["POST"])
@@ -491,3 +577,77 @@ def discard(attempt_id: int):
         db.session.commit()
         flash(_("The unfinished attempt was discarded."), "success")
     return redirect(url_for("quiz.home"))
+
+
+@dataclass(frozen=True)
+class EvidenceMark:
+    """A source page opened from a question's feedback: the passage to mark, its lines with
+    the evidence in <mark>, and the way back to the question."""
+
+    anchor: str
+    lines: list[Markup]
+    back_url: str
+    back_label: str
+
+
+@bp.app_template_global()
+def linked_evidence(source: Source) -> EvidenceMark | None:
+    """What a source page marks when opened from feedback (`?attempt=&q=[&part=]`).
+
+    The page reads the evidence from the attempt's frozen question (never offsets from the
+    URL), so only what the question really cites is marked, and only for a reader of that
+    attempt. A global for the source page's template, which another blueprint renders.
+    """
+    if not current_user.is_authenticated:
+        return None
+    attempt_id = whole_number(request.args.get("attempt"), low=1)
+    position = whole_number(request.args.get("q"), low=1)
+    raw_part = request.args.get("part")
+    part = whole_number(raw_part) if raw_part is not None else None
+    if attempt_id is None or position is None or (raw_part is not None and part is None):
+        return None
+    link = attempts.linked_evidence(current_user, attempt_id, position, part)
+    if link is None or link.source.get("document") != source.slug:
+        return None
+    anchor = str(link.source["passage_id"]).split("#", 1)[-1]
+    passage = next((p for p in source.passages if p.anchor == anchor), None)
+    if passage is None:
+        return None
+    if link.own:
+        back_url = url_for("quiz.question", attempt_id=attempt_id, position=position)
+        back_label = _("Back to question %(n)s", n=position)
+    else:
+        back_url = url_for("quiz.review", attempt_id=attempt_id)
+        back_label = _("Back to the attempt's results")
+    span = _evidence_span(passage, link.source)
+    return EvidenceMark(anchor, _marked_lines(passage.text, span), back_url, back_label)
+
+
+def _evidence_span(passage: Passage, frozen: dict) -> tuple[int, int] | None:
+    """Where the frozen evidence stands in the passage as it is now: the frozen offsets while
+    the passage is unchanged, else wherever the evidence's words still stand (None if gone)."""
+    start, end = int(frozen.get("evidence_start", 0)), int(frozen.get("evidence_end", 0))
+    text = str(frozen.get("passage_text", ""))
+    if not 0 <= start < end <= len(text):
+        return None
+    if passage.text == text:
+        return start, end
+    found = passage.text.find(text[start:end])
+    return (found, found + end - start) if found >= 0 else None
+
+
+def _marked_lines(text: str, span: tuple[int, int] | None) -> list[Markup]:
+    """The passage's lines, escaped, with the part of each inside `span` wrapped in <mark>."""
+    lines: list[Markup] = []
+    offset = 0
+    for line in text.split("\n"):
+        low, high = offset, offset + len(line)
+        offset = high + 1
+        if span is None or span[1] <= low or span[0] >= high:
+            lines.append(escape(line))
+            continue
+        left, right = max(span[0], low) - low, min(span[1], high) - low
+        lines.append(
+            Markup("{}<mark>{}</mark>{}").format(line[:left], line[left:right], line[right:])
+        )
+    return lines
