@@ -317,3 +317,16 @@ def test_a_skipped_form_gets_no_readiness_warning():
         codes = [code for code, _ in fact_readiness(candidate, context)]
         assert (NO_FALSE_FORM in codes) is warned, codes
         assert bool(codes) is warned, codes
+
+
+def test_a_blank_of_a_date_needs_its_year_in_the_blanked_words():
+    from quizapp.core.question_builders import cloze_blanks
+
+    sentence = "The armistice was signed on September 12 in Moscow."
+    fact = _fact("12 September 1944", sentence, "date", alternatives=("September 12", "12/09/1944"))
+    assert cloze_blanks(fact, sentence) is None  # any year would fit "signed on _____"
+    dated = "The armistice was signed on 12 September 1944 in Moscow."
+    assert cloze_blanks(_fact("12 September 1944", dated, "date"), dated) == (
+        "The armistice was signed on _____ in Moscow.",
+        "12 September 1944",
+    )

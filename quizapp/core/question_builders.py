@@ -110,7 +110,12 @@ def cloze_blanks(fact: Fact, sentence: str) -> tuple[str, str] | None:
         rest = stem.replace(BLANK, " ")
         if any(contains_phrase(rest, alt) for alt in fact.accepted):
             return None
-        return stem, sentence[spans[0][0] : spans[0][1]]
+        key = sentence[spans[0][0] : spans[0][1]]
+        if fact.kind == "date":
+            blanked = parse_date(key)
+            if blanked is not None and blanked.year is None:
+                continue  # "signed on _____" for "September 12": any year would do
+        return stem, key
     return None
 
 
