@@ -59,9 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             site.base = base
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for role in args.only or ROLES:
-                context = browser.new_context(
-                    viewport=dict(zip(("width", "height"), WIDTHS["desktop"], strict=True))
-                )
+                context = browser.new_context(viewport=WIDTHS["desktop"], reduced_motion="reduce")
                 page = context.new_page()
                 if role in USERS:
                     log_in(page, site, USERS[role])
@@ -75,9 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                             name = f"{role}-{stop}-{language}-{width_name}.png"
                             page.screenshot(path=str(out / name), full_page=True)
                             taken += 1
-                        page.set_viewport_size(
-                            dict(zip(("width", "height"), WIDTHS["desktop"], strict=True))
-                        )
+                        page.set_viewport_size(WIDTHS["desktop"])
                 context.close()
             browser.close()
     print(f"{taken} screenshots in {out} ({time.monotonic() - began:.0f} s)")

@@ -243,12 +243,8 @@ def prepare(app, folder: Path) -> Site:
         founding = db.session.scalar(db.select(Bank).where(Bank.slug == "romania-ww2"))
         site.timed_attempt = _start(student, founding, "en", 5, ["mcq", "short"], minutes=20).id
         db.session.commit()
-        for days_ago, right_every in ((9, 3), (4, 2), (1, 5)):
-            site.finished_attempt = _finished_attempt(
-                student, founding, "en", 8, right_every, days_ago
-            )
-        spanish = _finished_attempt(student, founding, "es", 6, 4, 0)
-        assert spanish
+        _finished_attempt(student, founding, "es", 5, 2, 6)
+        site.finished_attempt = _finished_attempt(student, founding, "en", 7, 3, 1)
     site.gift_file = folder / "old-questions.gift"
     site.gift_file.write_text(GIFT, encoding="utf-8")
     return site
@@ -318,7 +314,7 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
     page.goto(site.url(f"/banks/romania-ww2/confirm?{query}"))
     yield "quiz-confirm"
     for kind in (*FACT_TYPES, "multi"):
-        attempt = _open_attempt(site, language, kind)
+        attempt = open_attempt(site, language, kind)
         page.goto(site.url(f"/attempts/{attempt}/q/1"))
         yield f"question-{kind}"
         answer_in_browser(page)
@@ -393,7 +389,7 @@ def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "admin-password"
 
 
-def _open_attempt(site: Site, language: str, kind: str) -> int:
+def open_attempt(site: Site, language: str, kind: str) -> int:
     """A new attempt of the learner whose first question is of type `kind` (in `language`
     when the bank makes that type in it)."""
     from quizapp.extensions import db

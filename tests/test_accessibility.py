@@ -19,6 +19,7 @@ from tests.page_tour import (
     USERS,
     log_in,
     make_app,
+    open_attempt,
     prepare,
     serve,
     set_language,
@@ -33,6 +34,32 @@ if CHROMIUM is None and not os.environ.get("CI"):
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
+DUPLICATE_IDS = """() => {
+  const seen = new Set(), twice = new Set();
+  for (const element of document.querySelectorAll("[id]")) {
+    (seen.has(element.id) ? twice : seen).add(element.id);
+  }
+  return [...twice];
+}"""
+# Pages checked in the dark scheme too: together they hold every component and message colour.
+DARK_STOPS = frozenset(
+    {
+        "login",
+        "error",
+        "home",
+        "question-timed",
+        "feedback-match",
+        "feedback-multi",
+        "results",
+        "history",
+        "source-document",
+        "teach-bank",
+        "teach-fact",
+        "teach-question-mcq",
+        "teach-import-preview",
+        "admin-users",
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +83,8 @@ def pages(tour):
     site, browser = tour
     opened = {}
     for role in ROLES:
-        context = browser.new_context(viewport=DESKTOP)
+        # Without transitions: the dark scheme's colours are checked at once, not mid-change.
+        context = browser.new_context(viewport=DESKTOP, reduced_motion="reduce")
         page = context.new_page()
         if role in USERS:
             log_in(page, site, USERS[role])
@@ -95,11 +123,16 @@ def test_every_page_passes_axe_and_fits_a_phone(tour, pages, role, language):
         where = f"{role}/{stop}/{language}"
         assert page.evaluate("document.documentElement.lang") == language, where
         problems += _violations(axe.run(page).response, where)
-        # The dark scheme has its own colours: their contrast is checked too.
-        page.emulate_media(color_scheme="dark")
-        dark = axe.run(page, options={"runOnly": ["color-contrast"]}).response
-        problems += _violations(dark, where + " (dark)")
-        page.emulate_media(color_scheme="light")
+        if language == "en" and stop in DARK_STOPS:
+            # The dark scheme has its own colours: their contrast is checked on pages that show
+            # every kind of component (the tokens' pairs are checked on their own below).
+            page.emulate_media(color_scheme="dark")
+            dark = axe.run(page, options={"runOnly": ["color-contrast"]}).response
+            problems += _violations(dark, where + " (dark)")
+            page.emulate_media(color_scheme="light")
+        duplicates = page.evaluate(DUPLICATE_IDS)
+        if duplicates:
+            problems.append(f"{where}: ids used more than once: {duplicates}")
         page.set_viewport_size(PHONE)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
@@ -107,3 +140,45 @@ def test_every_page_passes_axe_and_fits_a_phone(tour, pages, role, language):
         page.set_viewport_size(DESKTOP)
     assert visited >= 4
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def _tabs_until(page, selector: str, limit: int = 40) -> int:
+    """Press Tab until the focused element matches `selector`; return how many presses."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            return presses
+    raise AssertionError(f"{selector} not reached in {limit} Tab presses")
+
+
+def test_the_keyboard_reaches_the_options_and_next_question_in_a_few_steps(tour, pages):
+    site, _browser = tour
+    set_language(site, "en")
+    page = pages["student"]
+    attempt = open_attempt(site, "en", "mcq")
+    url = site.url(f"/attempts/{attempt}/q/1")
+
+    # From the top of the page: the skip link, the menu (few links), then the first option.
+    page.goto(url)
+    assert _tabs_until(page, "input[type=radio]") <= 6
+    # With the skip link: one Tab to it, Enter, one Tab to the options.
+    page.goto(url)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip')")
+    page.keyboard.press("Enter")
+    assert _tabs_until(page, "input[type=radio]") == 1
+    # Arrow keys choose within the group (one Tab stop); Tab reaches "Submit answer".
+    page.keyboard.press("ArrowDown")
+    assert page.locator("input[type=radio]:checked").count() == 1
+    assert _tabs_until(page, "form[data-answer-form] button[type=submit]") == 1
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".verdict").count() == 1
+
+    # The feedback: "Next question" a few Tab presses after the skip link. (The redirect kept
+    # the question's #main, so the page is opened again as a link would open it.)
+    page.goto(url)
+    assert page.locator(".verdict").count() == 1
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert _tabs_until(page, "nav.next a, nav.next button") <= 3
