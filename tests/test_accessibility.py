@@ -158,6 +158,13 @@ def test_the_keyboard_reaches_the_options_and_next_question_in_a_few_steps(tour,
     attempt = open_attempt(site, "en", "mcq")
     url = site.url(f"/attempts/{attempt}/q/1")
 
+    # Each option's label is its target, at least 44 px tall, on a phone too.
+    page.set_viewport_size(PHONE)
+    page.goto(url)
+    heights = [label.bounding_box()["height"] for label in page.locator(".option label").all()]
+    assert heights and min(heights) >= 44, heights
+    page.set_viewport_size(DESKTOP)
+
     # From the top of the page: the skip link, the menu (few links), then the first option.
     page.goto(url)
     assert _tabs_until(page, "input[type=radio]") <= 6
