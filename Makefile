@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 WORKERS ?= 2
+# Test processes (pytest-xdist): one per core; each has its own PostgreSQL database.
+TEST_WORKERS ?= 2
 BANK ?= questions/romania-ww2
 FLASK := $(BIN)/flask --app quizapp
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard quizapp/translations/*/LC_MESSAGES/messages.po))
@@ -45,7 +47,7 @@ test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(FLASK) bank check $(BANK)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .

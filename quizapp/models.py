@@ -236,6 +236,8 @@ class AttemptItem(db.Model):
     fact_key: Mapped[str] = mapped_column(String(128))
     question: Mapped[dict[str, Any]] = mapped_column(JSON)
     shown_at: Mapped[dt.datetime | None]
+    # Flagged by the learner "for review": a mark to come back to, which changes no score.
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     response: Mapped[Response | None] = relationship(

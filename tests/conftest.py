@@ -57,10 +57,38 @@ def bank_copy(tmp_path: Path) -> Path:
 _postgres_schema_ready = False
 
 
+_postgres_databases: dict[str, str] = {}
+
+
+def postgres_url() -> str:
+    """QUIZAPP_TEST_DATABASE_URL, or under pytest-xdist a database of this worker's own beside
+    it (`test_gw0`, created when missing), so that parallel workers never share tables."""
+    base = os.environ["QUIZAPP_TEST_DATABASE_URL"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return base
+    if worker not in _postgres_databases:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        url = make_url(base)
+        name = f"{url.database}_{worker}"
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        _postgres_databases[worker] = url.set(database=name).render_as_string(hide_password=False)
+    return _postgres_databases[worker]
+
+
 def _database_url(backend: str, tmp_path: Path) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    return os.environ["QUIZAPP_TEST_DATABASE_URL"]
+    return postgres_url()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -76,7 +76,7 @@ def test_a_teacher_builds_a_bank_and_a_student_takes_it(live_server, page, tmp_p
     page.get_by_role("link", name="multiple choice").click()
     page.fill("textarea[name=stem]", "Who was deposed by the 1944 coup?")
     page.fill("input[name='choices-0-text']", "Ion Antonescu")
-    page.fill("input[name='choices-0-weight']", "100")
+    page.check("input[name='choices-0-right']")  # the right answer is ticked
     page.fill("input[name='choices-1-text']", "King Michael")
     page.fill("input[name='choices-2-text']", "Carol II")
     page.get_by_role("button", name="Save the question").click()

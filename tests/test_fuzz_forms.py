@@ -267,14 +267,26 @@ def world(app) -> World:
             ["passage", "answer"],
             valid={"passage": "p1", "answer": "1940"},
         ),
+        "teach.answer_suggestions": Route(
+            f"/teach/sources/{source_slug}/suggestions/selected",
+            EmptyForm,
+            ["pick", "action"],
+            valid={"pick": "p1:1940", "action": "reject"},
+        ),
         "teach.new_fact": Route("/teach/banks/fuzz/facts/new", FactForm, valid=fact),
         "teach.edit_fact": Route(f"/teach/facts/{fact_id}/edit", FactForm, valid=fact),
         "teach.retire_fact": Route(f"/teach/facts/{fact_id}/retire", EmptyForm),
         "teach.new_question": Route(
-            "/teach/banks/fuzz/questions/new", QuestionForm, valid=QUESTIONS["mcq"]
+            "/teach/banks/fuzz/questions/new",
+            QuestionForm,
+            ["show_fields"],
+            valid=QUESTIONS["mcq"],
         ),
         "teach.edit_question": Route(
-            f"/teach/questions/{question_id}/edit", QuestionForm, valid=QUESTIONS["numeric"]
+            f"/teach/questions/{question_id}/edit",
+            QuestionForm,
+            ["show_fields"],
+            valid=QUESTIONS["numeric"],
         ),
         "teach.retire_question": Route(f"/teach/questions/{question_id}/retire", EmptyForm),
         "teach.import_file": Route(

@@ -11,18 +11,17 @@ from sqlalchemy import text
 from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.services.search import SEARCH_OBJECTS
-from tests.conftest import BACKENDS, PASSWORD
+from tests.conftest import BACKENDS, PASSWORD, postgres_url
 
 
 @pytest.fixture(params=BACKENDS)
 def empty_app(request, tmp_path):
     """An app on a database with no tables at all."""
-    import os
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
     else:
-        url = os.environ["QUIZAPP_TEST_DATABASE_URL"]
+        url = postgres_url()
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         _drop_everything()

@@ -39,6 +39,7 @@ NEEDS = {
     "teach.edit_source": "edit",
     "teach.suggestions": "edit",
     "teach.reject_suggestion": "edit",
+    "teach.answer_suggestions": "edit",
     "teach.new_fact": "edit",
     "teach.edit_fact": "edit",
     "teach.retire_fact": "edit",
@@ -270,6 +271,8 @@ def _service_calls(bank, source, fact, question, user_id):
         "retire_question": lambda u: authoring.retire_question(u, question),
         "open_suggestions": lambda u: suggestions.open_suggestions(u, source),
         "reject_suggestion": lambda u: suggestions.reject_suggestion(u, source, "p1", "1940"),
+        "accept_suggestions": lambda u: suggestions.accept_suggestions(u, source, [("p2", "1944")]),
+        "reject_suggestions": lambda u: suggestions.reject_suggestions(u, source, [("p2", "1944")]),
         "prepare_import": lambda u: exchange.prepare_import(
             bank, u, "gift", "q.gift", b"Q? {T}", "en"
         ),

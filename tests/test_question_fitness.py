@@ -156,36 +156,42 @@ def test_one_option_inside_another_is_never_offered_with_it():
         assert not {"Romanian Communist Party", "Communist Party"} <= set(options), options
 
 
-def test_a_curator_can_rule_out_a_form_for_one_fact():
+def _one_fact_bank(fact: Fact):
+    """A bank holding one fact, whose passage is the fact's statement."""
     from quizapp.core.bank import Bank, Passage, Source
+
+    text = fact.statement
+    passage = Passage(id="doc#p1", document_id="doc", anchor="p1", text=text, position=0)
+    source = Source(
+        id="doc",
+        title="Doc",
+        language=fact.language,
+        origin="test",
+        licence="CC0",
+        attribution="test",
+        cleaning="",
+        passages=[passage],
+    )
+    return Bank(
+        id="b",
+        title={"en": "B"},
+        description={"en": ""},
+        subject="history",
+        licence="CC0",
+        languages=[fact.language],
+        sources={"doc": source},
+        facts=[fact],
+    )
+
+
+def test_a_curator_can_rule_out_a_form_for_one_fact():
     from quizapp.core.generation import QuestionPool
 
     text = "In 1944 the Red Army entered Bucharest."
     fact = _fact("Red Army", text, "organisation", category="army")
     skipped = _fact("Red Army", text, "organisation", category="army", skip_types=("cloze",))
     for candidate, makes_cloze in ((fact, True), (skipped, False)):
-        passage = Passage(id="doc#p1", document_id="doc", anchor="p1", text=text, position=0)
-        source = Source(
-            id="doc",
-            title="Doc",
-            language="en",
-            origin="test",
-            licence="CC0",
-            attribution="test",
-            cleaning="",
-            passages=[passage],
-        )
-        bank = Bank(
-            id="b",
-            title={"en": "B"},
-            description={"en": ""},
-            subject="history",
-            licence="CC0",
-            languages=["en"],
-            sources={"doc": source},
-            facts=[candidate],
-        )
-        pool = QuestionPool(bank)
+        pool = QuestionPool(_one_fact_bank(candidate))
         assert (candidate in pool.eligible[("en", "cloze")]) is makes_cloze
         assert candidate in pool.eligible[("en", "short")]
 
@@ -205,3 +211,109 @@ def test_curated_false_statements_replace_swaps():
     index = DistractorIndex([fact], pool)
     assert swapped_statements(fact, index)  # a swap exists, and is still not used
     assert {false_statement(fact, index, random.Random(seed)) for seed in range(30)} == {wrong}
+
+
+def test_excluded_years_are_never_offered_and_years_stay_near():
+    fact = _fact(
+        "1946",
+        "Antonescu was executed in 1946.",
+        "year",
+        exclude_distractors=("1941", "1942", "1943"),
+    )
+    index = DistractorIndex([fact], {})
+    for seed in range(40):
+        options = index.choose(fact, 3, random.Random(seed))
+        assert len(options) == 3
+        assert not {"1941", "1942", "1943"} & set(options), options
+        assert all(abs(int(option) - 1946) <= 4 for option in options), options
+
+
+@pytest.mark.parametrize(
+    ("answer", "statement", "language"),
+    [
+        ("dos", "Se formaron dos divisiones de voluntarios.", "es"),
+        ("two", "Two divisions of volunteers were formed.", "en"),
+        ("2", "Se formaron 2 divisiones de voluntarios.", "es"),
+    ],
+)
+def test_a_count_keeps_its_plural_and_its_words(answer, statement, language):
+    from quizapp.core.numbers import NUMBER_WORDS, parse_quantity
+
+    fact = _fact(answer, statement, "number", language=language)
+    index = DistractorIndex([fact], {})
+    for seed in range(20):
+        for option in index.choose(fact, 3, random.Random(seed)):
+            assert parse_quantity(option).value >= 2, option  # never "1 divisiones"
+            if not answer.isdigit():
+                word = option.split()[0].casefold()
+                assert word in NUMBER_WORDS or word == "dieciséis", option  # "tres", not "3"
+                assert option[:1].isupper() == answer[:1].isupper()
+
+
+@pytest.mark.parametrize(
+    ("statement", "span_text", "value", "expected"),
+    [
+        (
+            "Francia y Gran Bretaña garantizaron la frontera.",
+            "Gran Bretaña",
+            "Italia",
+            "Francia e Italia garantizaron la frontera.",
+        ),
+        (
+            "Francia e Italia firmaron.",
+            "Italia",
+            "Alemania",
+            "Francia y Alemania firmaron.",
+        ),
+        ("Francia y Hierro.", "Hierro", "Hielo", "Francia y Hielo."),  # "hie-" keeps "y"
+        ("siete o nueve divisiones", "nueve", "ocho", "siete u ocho divisiones"),
+        ("siete u ocho divisiones", "ocho", "nueve", "siete o nueve divisiones"),
+    ],
+)
+def test_spanish_conjunctions_follow_the_new_word(statement, span_text, value, expected):
+    from quizapp.core.agreement import replace_span
+
+    start = statement.index(span_text)
+    assert replace_span("es", statement, (start, start + len(span_text)), value) == expected
+
+
+def test_a_spanish_place_swap_keeps_the_article_right():
+    statement = "Francia y Gran Bretaña garantizaron las fronteras de Rumania."
+    fact = _fact("Francia", statement, "place", language="es", category="country", gender="f")
+    pool = {
+        "es": [
+            PoolEntry("place", "Unión Soviética", "country", "f"),
+            PoolEntry("place", "Italia", "country", "f"),
+            PoolEntry("place", "Alemania", "country", "f"),
+        ]
+    }
+    index = DistractorIndex([fact], pool)
+    made = set(swapped_statements(fact, index, limit=5))
+    assert made and not any("Unión Soviética" in s for s in made), made  # it needs "la"
+
+
+@pytest.mark.parametrize("closing", ["", "”"])
+def test_a_sentence_keeps_its_closing_quote(closing):
+    from quizapp.core.passages import sentence_span
+
+    text = "It concluded that “the state is responsible.” Roma were deported."
+    end = text.index("responsible.") + len("responsible.") + len(closing)
+    start, stop = sentence_span(text, text.index("the state"), end)
+    assert text[start:stop] == "It concluded that “the state is responsible.”"
+
+
+def test_a_skipped_form_gets_no_readiness_warning():
+    from quizapp.core.question_builders import GenerationContext
+    from quizapp.core.readiness import NO_FALSE_FORM, fact_readiness
+
+    statement = "The Iron Guard ruled with Antonescu."
+    fact = _fact("Iron Guard", statement, "organisation", category="party")
+    skipped = _fact(
+        "Iron Guard", statement, "organisation", category="party", skip_types=("tf", "mcq")
+    )
+    for candidate, warned in ((fact, True), (skipped, False)):
+        index = DistractorIndex([candidate], {})
+        context = GenerationContext(_one_fact_bank(candidate), index, random.Random(0))
+        codes = [code for code, _ in fact_readiness(candidate, context)]
+        assert (NO_FALSE_FORM in codes) is warned, codes
+        assert bool(codes) is warned, codes

@@ -92,7 +92,8 @@ def server(tmp_path, bank):
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # Generous: on a loaded two-core machine the workers' imports alone take many seconds.
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(base + "/healthz", timeout=2)

@@ -184,7 +184,8 @@ def test_a_fact_with_verbatim_evidence_is_saved_and_previewed(app, teacher_clien
     assert response.status_code == 302, response.get_data(as_text=True)
     page = teacher_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "<mark>Romania joined the Axis on 23 November 1940</mark>" in page
-    assert "Preview" in page and "mcq" in page and "cloze" in page
+    assert "Preview" in page and "Multiple choice" in page and "Fill in the blank" in page
+    assert "<dt>mcq</dt>" not in page and "<dt>cloze</dt>" not in page  # types in words
     with app.app_context():
         fact = db.session.scalar(db.select(Fact).where(Fact.managed_in == "browser"))
         assert fact.evidence_start == 0 and fact.managed_in == "browser"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.conftest import log_in, make_user
 from tests.quiz_helpers import frozen, right_answer_form, start, wrong_answer_form
 
@@ -20,14 +22,48 @@ def test_history_shows_best_average_and_a_chart(app, student_client):
     _finish_quiz(app, student_client, right=2)
     page = student_client.get("/history").get_data(as_text=True)
     assert "Your history" in page
-    assert "<td>2</td><td>100%</td><td>70%</td>" in page
+    row = '<span class="quiz-language">English</span></th><td>2</td><td>100%</td><td>70%</td>'
+    assert row in page
     assert page.count("<circle") == 3 and "<polyline" in page  # two attempts, one legend key
-    assert "Percentage over time, per bank" in page
+    assert "Score of each finished attempt, oldest to newest" in page
+    # The data table behind the chart lists both attempts, for screen readers and on demand.
+    table = page.split('<details class="chart-data">', 1)[1].split("</details>", 1)[0]
+    assert table.count("<tr>") == 3 and "100%" in table and "40%" in table
+    assert '<th scope="col"></th>' not in page  # no empty header
+
+
+def test_same_day_attempts_each_get_a_marker_and_one_date_label(app, student_client):
+    for right in (1, 3, 5):
+        _finish_quiz(app, student_client, right=right)
+    page = student_client.get("/history").get_data(as_text=True)
+    svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    xs = re.findall(r'<circle class="marker series-0" cx="([\d.]+)"', svg)
+    assert len(set(xs)) == 3
+    labels = re.findall(r'<text class="tick"[^>]*>([^<]+)</text>', svg)
+    dates = [label for label in labels if not label.endswith("%")]
+    assert len(dates) == 1
+
+
+def test_history_is_filtered_by_bank_and_language(app, student_client):
+    _finish_quiz(app, student_client, right=5)
+    es_attempt = start(student_client, language="es", count=5, types=["short"])
+    student_client.post(f"/attempts/{es_attempt}/finish")
+    page = student_client.get("/history").get_data(as_text=True)
+    assert "(English)" in page and "(Spanish)" in page  # one series per bank and language
+    assert '<option value="es">Spanish</option>' in page
+    spanish = student_client.get("/history?language=es").get_data(as_text=True)
+    assert f"/attempts/{es_attempt}" in spanish
+    assert "(English)</span>" not in spanish and '<option value="es" selected>' in spanish
+    assert "Show all" in spanish
+    # Filters that match nothing the learner has, or are not valid, mean "all".
+    assert student_client.get("/history?language=xx&bank=abc").status_code == 200
+    assert "(English)</span>" in student_client.get("/history?bank=999").get_data(as_text=True)
 
 
 def test_history_is_paginated_newest_first(app, student_client):
     ids = [_finish_quiz(app, student_client, right=1) for _ in range(12)]
     first = student_client.get("/history").get_data(as_text=True)
+    first = first.split("<h2>Attempts</h2>", 1)[1]  # the chart's data table lists them all
     assert f"/attempts/{ids[-1]}" in first and f'/attempts/{ids[0]}"' not in first
     assert "Page 1 of 2" in first
     second = student_client.get("/history?page=2").get_data(as_text=True)
@@ -65,5 +101,5 @@ def test_the_review_is_reachable_later_from_history(app, student_client):
     attempt_id = _finish_quiz(app, student_client, right=4)
     log_in(app.test_client(), "ana")
     review = student_client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
-    assert "4 / 5" in review and "(80%)" in review
+    assert "4 / 5" in review and "80%" in review
     assert review.count("Right answer") == 5 and review.count("<mark>") == 5

@@ -84,16 +84,18 @@ def server(tmp_path, bank):
         QUIZAPP_RATELIMIT_LOGIN="100000 per minute",
         QUIZAPP_RATELIMIT_WRONG_ANSWERS="100000 per minute",
     )
+    log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(
         [str(GUNICORN), "--workers", "2", "--bind", f"127.0.0.1:{port}", "quizapp:create_app()"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("wb"),
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    # Generous: on a loaded two-core machine the workers' imports alone take many seconds.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             urllib.request.urlopen(base + "/healthz", timeout=2)
             break
@@ -101,7 +103,7 @@ def server(tmp_path, bank):
             time.sleep(0.2)
     else:
         process.kill()
-        pytest.fail("gunicorn did not start")
+        pytest.fail("gunicorn did not start:\n" + log.read_text(errors="replace")[-2000:])
     yield base, process, tmp_path / "kill.sqlite3"
     process.terminate()
     try:

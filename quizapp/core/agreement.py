@@ -21,11 +21,43 @@ from functools import lru_cache
 
 import inflect
 
+from quizapp.core.characters import strip_accents
+
 # A "word" character: letters (any script), digits and the underscore.
 _BEFORE = r"(?<!\w)"
 _AFTER = r"(?!\w)"
 _ENGLISH_ARTICLE = re.compile(r"(?<!\w)(an?|An?|AN?)(\s+)$")
 _ENGLISH_THE = re.compile(r"(?<!\w)[Tt]he\s+$")
+# A Spanish definite article (or "del"/"al") right before a span.
+_SPANISH_ARTICLE = re.compile(r"(?<!\w)(?:[Ee]l|[Ll]a|[Ll]os|[Ll]as|[Dd]el|[Aa]l)\s+$")
+# The Spanish conjunctions "y"/"e" and "o"/"u" right before a span: "e" before an /i/ sound
+# ("Francia e Italia"), "u" before an /o/ sound ("siete u ocho").
+_SPANISH_AND = re.compile(r"(?<!\w)([yYeE])(\s+)$")
+_SPANISH_OR = re.compile(r"(?<!\w)([oOuU])(\s+)$")
+# Spanish place names said with an article: those whose first word is one of these nouns
+# ("la Unión Soviética", "el Reino Unido", "el Banato"), and plurals.
+_SPANISH_ARTICLE_NOUNS = frozenset(
+    [
+        "union",
+        "reino",
+        "estados",
+        "imperio",
+        "republica",
+        "paises",
+        "frente",
+        "mar",
+        "rio",
+        "oceano",
+        "banato",
+        "caucaso",
+        "danubio",
+        "prut",
+        "dniester",
+        "dnieper",
+        "volga",
+        "bug",
+    ]
+)
 # Place names that take "the" in English: plurals, and names ending in one of these nouns
 # ("the Soviet Union", "the Eastern Front", "the Black Sea", "the Danube").
 _THE_NOUNS = frozenset(
@@ -115,6 +147,36 @@ def place_takes_the(name: str, number: str = "singular") -> bool:
     return number == "plural" or (bool(words) and words[-1].casefold() in _THE_NOUNS)
 
 
+def after_spanish_article(text: str, span: tuple[int, int]) -> bool:
+    """Whether the words at span follow a Spanish article ("la", "el", "del", "al"...)."""
+    return _SPANISH_ARTICLE.search(text[: span[0]]) is not None
+
+
+def place_takes_spanish_article(name: str, number: str = "singular") -> bool:
+    """Whether a Spanish place name is said with an article: plurals and names that start with
+    a common noun ("la Unión Soviética", "el Frente Oriental"), not "Francia". A heuristic: a
+    bank states it by using the name after an article in a fact's statement."""
+    words = strip_accents(name).casefold().split()
+    return number == "plural" or (bool(words) and words[0] in _SPANISH_ARTICLE_NOUNS)
+
+
+def _spanish_conjunction(before: str, replacement: str) -> str:
+    """`before` with a final "y"/"e" or "o"/"u" chosen again for the word that now follows."""
+    sound = strip_accents(replacement).casefold()
+    # "hie"/"hia" ("hierro") start with a /y/ sound and keep "y".
+    i_sound = sound.startswith("i") or (sound.startswith("hi") and sound[2:3] not in "aeou")
+    o_sound = sound.startswith(("o", "ho"))
+    for pattern, (plain, changed), use_changed in (
+        (_SPANISH_AND, ("y", "e"), i_sound),
+        (_SPANISH_OR, ("o", "u"), o_sound),
+    ):
+        found = pattern.search(before)
+        if found:
+            word = changed if use_changed else plain
+            return before[: found.start(1)] + _match_case(word, found.group(1)) + found.group(2)
+    return before
+
+
 def _match_case(word: str, model: str) -> str:
     if model.isupper() and len(model) > 1:
         return word.upper()
@@ -126,8 +188,9 @@ def _match_case(word: str, model: str) -> str:
 def replace_span(language: str, text: str, span: tuple[int, int], replacement: str) -> str:
     """The text with span replaced by `replacement`, keeping what agrees with it right.
 
-    In English an "a"/"an" right before the span is chosen again for the replacement. At the
-    start of the text the replacement takes a capital if the replaced words had one.
+    In English an "a"/"an" right before the span is chosen again for the replacement; in
+    Spanish a "y"/"e" or "o"/"u" right before it. At the start of the text the replacement
+    takes a capital if the replaced words had one.
     """
     start, end = span
     before, after = text[:start], text[end:]
@@ -136,6 +199,8 @@ def replace_span(language: str, text: str, span: tuple[int, int], replacement: s
         if article:
             chosen = _match_case(english_article(replacement), article.group(1))
             before = before[: article.start(1)] + chosen + article.group(2)
+    elif language == "es":
+        before = _spanish_conjunction(before, replacement)
     if start == 0 and text[:1].isupper() and replacement[:1].islower():
         replacement = replacement[:1].upper() + replacement[1:]
     return before + replacement + after

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import islice
 
-from quizapp.core.agreement import after_the, answer_span
+from quizapp.core.agreement import after_spanish_article, after_the, answer_span
 from quizapp.core.bank_model import NAME_KINDS, NUMERIC_KINDS, Fact, PoolEntry
 from quizapp.core.values import (
     PartialDate,
@@ -35,7 +35,8 @@ from quizapp.core.values import (
 )
 
 # A year in the future, or far from the key, would give itself away.
-YEAR_SPREAD = 6
+# Years offered around a year key: near enough to be plausible (the same decade, the same war).
+YEAR_SPREAD = 4
 LATEST_YEAR = dt.date.today().year
 # How many random candidates are looked at per question: keeps the cost flat in the bank's size.
 SAMPLE_SIZE = 48
@@ -83,12 +84,16 @@ class DistractorIndex:
         self._by_topic: dict[str, set[str]] = defaultdict(set)
         self._by_passage: dict[tuple[str, str, str | None], set[str]] = defaultdict(set)
         self.statements: set[str] = set()
-        # English names a statement says with "the" ("the Soviet Union"): see false_statements.
-        self.said_with_the: set[str] = set()
+        # Names a statement says with an article, per language ("the Soviet Union", "la Unión
+        # Soviética"): see false_statements.
+        self.said_with_article: dict[str, set[str]] = defaultdict(set)
         for fact in facts:
-            span = answer_span(fact.statement, fact.answer) if fact.language == "en" else None
-            if span is not None and after_the(fact.statement, span):
-                self.said_with_the.add(normalise(fact.answer))
+            span = answer_span(fact.statement, fact.answer)
+            if span is not None and (
+                (fact.language == "en" and after_the(fact.statement, span))
+                or (fact.language == "es" and after_spanish_article(fact.statement, span))
+            ):
+                self.said_with_article[fact.language].add(normalise(fact.answer))
             forms = {normalise(form) for form in fact.accepted}
             self._by_topic[fact.topic] |= forms
             self._by_passage[(fact.passage_id, fact.kind, fact.category)] |= forms
@@ -187,6 +192,8 @@ class DistractorIndex:
             return self._names(fact, count, rng)
         # Values true of the subject besides the fact's own (already left out by value).
         others = self.true_of_subject(fact) - {normalise(form) for form in fact.accepted}
+        # A curator's excluded values are left out by value too ("1941" as well as "in 1941").
+        others |= set(fact.exclude_distractors)
         if fact.kind == "date":
             return _near_dates(fact, count, rng, others)
         return _near_numbers(fact, count, rng, others)
@@ -294,8 +301,11 @@ def _near_numbers(
     # Compared by value, like the accepted forms: "130,000" and "130000" are one value.
     accepted_values |= {q.value for q in map(parse_quantity, related or ()) if q}
 
+    # A count of two or more keeps its plural: "2 divisions" is never swapped for "1 divisions".
+    least = Decimal(2) if fact.kind == "number" and figure >= 2 else Decimal(0)
+
     def fresh(value: Decimal) -> bool:
-        return value * scale not in accepted_values
+        return value * scale not in accepted_values and value >= least
 
     below = [v for v in below if fresh(v)]
     above = [v for v in above if fresh(v)]

@@ -15,9 +15,11 @@ import random
 from collections.abc import Iterable
 
 from quizapp.core.agreement import (
+    after_spanish_article,
     after_the,
     agrees,
     answer_span,
+    place_takes_spanish_article,
     place_takes_the,
     replace_span,
 )
@@ -67,11 +69,19 @@ def swapped_statements(
 def _same_article(
     fact: Fact, span: tuple[int, int], value: str, number: str, index: DistractorIndex
 ) -> bool:
-    """English places: "the" before the answer must suit the value too (and its absence)."""
-    if fact.language != "en" or fact.kind != "place":
+    """Places: the article before the answer must suit the value too, and its absence ("the
+    Soviet Union" for "Hungary" reads wrong in English, "Unión Soviética" without "la" in
+    Spanish)."""
+    if fact.kind != "place":
         return True
-    takes_the = place_takes_the(value, number) or normalise(value) in index.said_with_the
-    return after_the(fact.statement, span) == takes_the
+    said_with = normalise(value) in index.said_with_article[fact.language]
+    if fact.language == "en":
+        takes_the = place_takes_the(value, number) or said_with
+        return after_the(fact.statement, span) == takes_the
+    if fact.language == "es":
+        takes_article = place_takes_spanish_article(value, number) or said_with
+        return after_spanish_article(fact.statement, span) == takes_article
+    return True
 
 
 def can_be_false(fact: Fact, index: DistractorIndex) -> bool:

@@ -224,11 +224,25 @@ def find_quantities(text: str) -> list[tuple[int, int, Quantity]]:
     return found
 
 
+# Numbers written as words, per language, for writing a value like a key written in words.
+_WORDS_EN = tuple(list(NUMBER_WORDS)[:21])
+_WORDS_ES = (
+    "cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez",
+    "once", "doce", "trece", "catorce", "quince", "dieciséis", "diecisiete", "dieciocho",
+    "diecinueve", "veinte",
+)  # fmt: skip
+_SPANISH_NUMBER_WORDS = frozenset(strip_accents(word) for word in (*_WORDS_ES, "una"))
+
+
 def format_like(template: str, value: Decimal) -> str:
-    """Write a number in the form of the template's number: separators, decimals, words around."""
+    """Write a number in the form of the template's number: separators, decimals, words around.
+
+    A template written as a number word ("dos", "two") gets the value as a word of the same
+    language when it is a whole number up to twenty ("tres"), and digits beyond.
+    """
     match = re.search(r"\d[\d.,\u00a0\u202f ]*\d|\d", template)
     if match is None:
-        return str(value)
+        return _as_word_like(template, value)
     figure = match.group()
     thousands = ""
     decimal_mark = "."
@@ -249,6 +263,23 @@ def format_like(template: str, value: Decimal) -> str:
         integer = integer.replace(",", "")
     written = integer + (decimal_mark + fraction if fraction else "")
     return template[: match.start()] + written + template[match.end() :]
+
+
+def _as_word_like(template: str, value: Decimal) -> str:
+    """The value written like the template's number word, or as digits when none fits."""
+    for word_match in re.finditer(r"\w+", template):
+        folded = strip_accents(word_match.group()).casefold()
+        if folded not in NUMBER_WORDS:
+            continue
+        words = _WORDS_ES if folded in _SPANISH_NUMBER_WORDS else _WORDS_EN
+        if value == value.to_integral_value() and 0 <= value <= 20:
+            word = words[int(value)]
+            if word_match.group()[:1].isupper():
+                word = word[:1].upper() + word[1:]
+        else:
+            word = str(value)
+        return template[: word_match.start()] + word + template[word_match.end() :]
+    return str(value)
 
 
 def parse_decimal(text: str) -> Decimal | None:

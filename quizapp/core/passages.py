@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from quizapp.core.text_files import normalise_line_ends
 
 ANCHOR = re.compile(r"^\{#([A-Za-z0-9][A-Za-z0-9-]*)\}\s*$")
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”»)]*\s+|\n")
+# A sentence ends after . ! or ? and any closing quotes or brackets (group 1), before spaces.
+SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”»)]*)\s+|\n")
 
 
 @dataclass(frozen=True)
@@ -131,11 +132,16 @@ def _blocks(body: str, first_line: int) -> list[tuple[int, list[str]]]:
 
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span of the whole sentence(s) of `text` around the span start..end."""
+    """The span of the whole sentence(s) of `text` around the span start..end.
+
+    A sentence keeps its closing quotes and brackets ("... Romanian state.”"), whether the span
+    ends before them or after them.
+    """
     sentence_start = 0
     for match in SENTENCE_END.finditer(text):
-        if match.end() <= start:
+        boundary = match.start() + len(match.group(1) or "")
+        if boundary <= start:
             sentence_start = match.end()
-        elif match.start() >= end:
-            return sentence_start, match.start()
+        elif boundary >= end:
+            return sentence_start, boundary
     return sentence_start, len(text)

@@ -108,6 +108,18 @@ _POINTING_OPENERS = (
     "en esa",
     "en ese",
     "para entonces",
+    "sin embargo",
+    "en consecuencia",
+    "por consiguiente",
+    "por ello",
+    "por eso",
+    "a pesar de esta",
+    "a pesar de este",
+    "a pesar de ello",
+    "however",
+    "therefore",
+    "consequently",
+    "despite this",
 )
 
 

@@ -52,7 +52,7 @@ def fact_readiness(fact: Fact, context: GenerationContext) -> list[tuple[str, st
         found.append((NO_CATEGORY, f"{fact.kind} fact without a category"))
         if not fact.false_statements:
             return found  # no true/false either, as the heading says
-    elif not TYPES["mcq"].eligible(fact, context):
+    elif "mcq" not in fact.skip_types and not TYPES["mcq"].eligible(fact, context):
         index = context.distractors
         if fact.kind in NAME_KINDS:
             usable = len(index.name_candidates(fact))
@@ -67,7 +67,8 @@ def fact_readiness(fact: Fact, context: GenerationContext) -> list[tuple[str, st
                 "within the tolerance, or true of the same subject)"
             )
         found.append((FEW_OPTIONS, message))
-    if not TYPES["tf"].eligible(fact, context):
+    # A form the curator ruled out (skip_types) needs no warning that it cannot be made.
+    if "tf" not in fact.skip_types and not TYPES["tf"].eligible(fact, context):
         found.append((NO_FALSE_FORM, _no_false_form_reason(fact)))
     return found
 

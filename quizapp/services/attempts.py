@@ -8,6 +8,7 @@ first answer to an item is the one kept.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -19,12 +20,14 @@ from sqlalchemy.exc import IntegrityError
 
 from quizapp.core.generation import GenerationError, SetPlan
 from quizapp.core.masking import Pending, question_answers
+from quizapp.core.practice import Missed, practice_set
 from quizapp.core.question_types import TYPES, Question, check_answer
+from quizapp.core.results import Answered, fact_verdicts
 from quizapp.database import begin_write, upgrade_to_write
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Bank, Response, User, utcnow
 from quizapp.services.banks import question_pool
-from quizapp.services.permissions import require_take
+from quizapp.services.permissions import NotFound, can_take, require_take
 
 MIN_QUESTIONS, MAX_QUESTIONS = 5, 50
 
@@ -97,6 +100,7 @@ class ItemState:
     position: int
     question: dict[str, Any]
     shown_at: dt.datetime | None
+    flagged: bool = False
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,7 @@ def _question_page_statement() -> sa.Select:
             _items.c.id.label("item_id"),
             _items.c.question,
             _items.c.shown_at,
+            _items.c.flagged,
             _responses.c.id.label("response_id"),
             _responses.c.given,
             _responses.c.correct,
@@ -306,11 +311,174 @@ def question_page(user: User, attempt_id: int, position: int) -> QuestionPage | 
         attempt=AttemptState(
             attempt_id, row.user_id, row.started_at, row.deadline, row.finished_at
         ),
-        item=ItemState(row.item_id, position, row.question, row.shown_at),
+        item=ItemState(row.item_id, position, row.question, row.shown_at, bool(row.flagged)),
         response=response,
         total=row.total,
         next_position=row.next_open,
     )
+
+
+@dataclass(frozen=True)
+class MapCell:
+    """One question of an attempt in its navigation grid."""
+
+    position: int
+    answered: bool
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class AttemptMap:
+    """Where a learner stands in an attempt: each question answered or not, flagged or not."""
+
+    attempt: AttemptState
+    cells: list[MapCell]
+
+    @property
+    def total(self) -> int:
+        """How many questions the attempt holds."""
+        return len(self.cells)
+
+    @property
+    def answered(self) -> int:
+        """How many questions have an answer."""
+        return sum(cell.answered for cell in self.cells)
+
+    @property
+    def unanswered(self) -> list[int]:
+        """Positions of the questions without an answer, in order."""
+        return [cell.position for cell in self.cells if not cell.answered]
+
+    @property
+    def flagged(self) -> list[int]:
+        """Positions of the questions flagged for review, in order."""
+        return [cell.position for cell in self.cells if cell.flagged]
+
+    @property
+    def next_unanswered(self) -> int | None:
+        """The first position without an answer, None when every question has one."""
+        return next((cell.position for cell in self.cells if not cell.answered), None)
+
+
+_MAP = (
+    sa.select(
+        _attempts.c.user_id,
+        _attempts.c.started_at,
+        _attempts.c.deadline,
+        _attempts.c.finished_at,
+        _items.c.position,
+        _items.c.flagged,
+        _responses.c.id.label("response_id"),
+    )
+    .select_from(
+        _attempts.join(_items, _items.c.attempt_id == _attempts.c.id).outerjoin(
+            _responses, _responses.c.item_id == _items.c.id
+        )
+    )
+    .where(_attempts.c.id == sa.bindparam("attempt_id"))
+    .order_by(_items.c.position)
+)
+
+
+def attempt_map(user: User, attempt_id: int) -> AttemptMap | None:
+    """Every question of the attempt, answered or not and flagged or not, in one query.
+
+    Only the attempt's own learner gets it (None otherwise, as for a missing attempt): it
+    drives the question pages' navigation grid and the confirmation before finishing.
+    """
+    rows = db.session.execute(_MAP, {"attempt_id": attempt_id}).all()
+    if not rows or rows[0].user_id != user.id:
+        return None
+    first = rows[0]
+    state = AttemptState(
+        attempt_id, first.user_id, first.started_at, first.deadline, first.finished_at
+    )
+    cells = [MapCell(row.position, row.response_id is not None, bool(row.flagged)) for row in rows]
+    return AttemptMap(state, cells)
+
+
+_ITEM_FOR_FLAG = (
+    sa.select(_attempts.c.user_id, _attempts.c.deadline, _attempts.c.finished_at, _items.c.id)
+    .select_from(_attempts.join(_items, _items.c.attempt_id == _attempts.c.id))
+    .where(
+        _attempts.c.id == sa.bindparam("attempt_id"),
+        _items.c.position == sa.bindparam("position"),
+    )
+)
+
+
+def set_flag(user: User, attempt_id: int, position: int, flagged: bool) -> bool:
+    """Flag a question of the learner's own open attempt for review, or remove the flag.
+
+    The flag is a reminder for the learner and changes no score; setting it twice is the same
+    as once (the form says which state it wants, so a double click cannot undo it). LookupError
+    when the question is not in one of this user's attempts; QuizError when the attempt is
+    finished or its time is up. The caller commits.
+    """
+    row = db.session.execute(
+        _ITEM_FOR_FLAG, {"attempt_id": attempt_id, "position": position}
+    ).one_or_none()
+    if row is None or row.user_id != user.id:
+        raise LookupError("no such question in this user's attempts")
+    if row.finished_at is not None:
+        raise QuizError(_("This attempt is finished; its answers can no longer change."))
+    if row.deadline is not None and utcnow() >= row.deadline:
+        raise QuizError(_("Time is up: answers can no longer be given."))
+    upgrade_to_write()
+    changed = db.session.execute(
+        _items.update()
+        .where(_items.c.id == row.id)
+        # Only while the attempt is still open, checked again inside the write transaction.
+        .where(sa.exists().where(_attempts.c.id == attempt_id, _attempts.c.finished_at.is_(None)))
+        .values(flagged=flagged)
+    )
+    if changed.rowcount == 0:
+        db.session.rollback()
+        raise QuizError(_("This attempt is finished; its answers can no longer change."))
+    return flagged
+
+
+@dataclass(frozen=True)
+class LinkedEvidence:
+    """The frozen source of a question an attempt asked, as a source page opened from its
+    feedback shows it: `source` is the SourceRef dict (document, passage, evidence offsets)."""
+
+    attempt_id: int
+    position: int
+    own: bool  # the reader's own attempt (else a teacher reading a learner's)
+    source: dict[str, Any]
+
+
+_LINKED_ITEM = (
+    sa.select(_attempts.c.user_id, _items.c.question)
+    .select_from(_attempts.join(_items, _items.c.attempt_id == _attempts.c.id))
+    .where(
+        _attempts.c.id == sa.bindparam("attempt_id"),
+        _items.c.position == sa.bindparam("position"),
+    )
+)
+
+
+def linked_evidence(
+    user: User, attempt_id: int, position: int, part: int | None = None
+) -> LinkedEvidence | None:
+    """The source of question `position` of an attempt the user may read (see `attempt_for`):
+    the question's own, or with `part` the source of that item of an ordering or matching
+    question. None when there is no such source or the user may not read the attempt."""
+    row = db.session.execute(
+        _LINKED_ITEM, {"attempt_id": attempt_id, "position": position}
+    ).one_or_none()
+    if row is None or not (row.user_id == user.id or user.is_teacher):
+        return None
+    frozen = row.question
+    if part is None:
+        source = frozen.get("source")
+    else:
+        items = frozen.get("items") or []
+        source = items[part].get("source") if 0 <= part < len(items) else None
+    if not source:
+        return None
+    return LinkedEvidence(attempt_id, position, row.user_id == user.id, dict(source))
 
 
 _PENDING = (
@@ -481,16 +649,222 @@ def next_unanswered(attempt: Attempt) -> int | None:
     return None
 
 
-def unfinished_attempts(user: User) -> list[Attempt]:
-    """The learner's attempts still open, newest first."""
-    return list(
-        db.session.scalars(
-            db.select(Attempt)
-            .where(Attempt.user_id == user.id, Attempt.finished_at.is_(None))
-            .order_by(Attempt.started_at.desc())
-            .limit(10)
-        )
+@dataclass(frozen=True)
+class OpenAttempt:
+    """An attempt still open, with its progress, for the home page."""
+
+    id: int
+    bank_titles: dict[str, str]
+    language: str
+    started_at: dt.datetime
+    deadline: dt.datetime | None
+    answered: int
+    total: int
+
+    @property
+    def started_ago(self) -> dt.timedelta:
+        """From now back to the start (negative, as a relative time writer expects it)."""
+        return min(self.started_at - utcnow(), dt.timedelta(0))
+
+    @property
+    def bank_title(self) -> str:
+        """The bank's title in the attempt's language (else any title it has)."""
+        return self.bank_titles.get(self.language) or next(iter(self.bank_titles.values()), "")
+
+
+def unfinished_attempts(user: User) -> list[OpenAttempt]:
+    """The learner's attempts still open, newest first, with questions answered and asked
+    (counted in SQL, one query for the list)."""
+    total = (
+        sa.select(sa.func.count(AttemptItem.id))
+        .where(AttemptItem.attempt_id == Attempt.id)
+        .scalar_subquery()
     )
+    answered = (
+        sa.select(sa.func.count(Response.id))
+        .join(AttemptItem, Response.item_id == AttemptItem.id)
+        .where(AttemptItem.attempt_id == Attempt.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            Attempt.id,
+            Bank.titles,
+            Attempt.language,
+            Attempt.started_at,
+            Attempt.deadline,
+            answered,
+            total,
+        )
+        .join(Bank, Bank.id == Attempt.bank_id)
+        .where(Attempt.user_id == user.id, Attempt.finished_at.is_(None))
+        .order_by(Attempt.started_at.desc(), Attempt.id.desc())
+        .limit(10)
+    ).all()
+    return [OpenAttempt(*row) for row in rows]
+
+
+def discard_attempt(user: User, attempt_id: int) -> None:
+    """Delete one of the user's own open attempts with its answers (the caller commits).
+
+    NotFound for an attempt that is not the user's (a teacher's reading right is no right to
+    discard); QuizError for a finished one, which stays in the history.
+    """
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise NotFound(str(attempt_id))
+    if attempt.finished_at is not None:
+        raise QuizError(_("A finished attempt stays in your history; it cannot be discarded."))
+    user_id = user.id
+    begin_write()
+    # Its items and answers go with it (ON DELETE CASCADE). Finished meanwhile: kept.
+    deleted = db.session.execute(
+        sa.delete(_attempts).where(
+            _attempts.c.id == attempt_id,
+            _attempts.c.user_id == user_id,
+            _attempts.c.finished_at.is_(None),
+        )
+    ).rowcount
+    if not deleted:
+        db.session.rollback()
+        raise QuizError(_("A finished attempt stays in your history; it cannot be discarded."))
+
+
+@dataclass(frozen=True)
+class TypeTally:
+    """How an attempt went on one question type."""
+
+    type: str
+    questions: int
+    right: int
+    partly: int
+    answered: int
+    points: float
+
+    @property
+    def wrong(self) -> int:
+        """Answered, and no point."""
+        return self.answered - self.right - self.partly
+
+    @property
+    def unanswered(self) -> int:
+        """Not answered at all."""
+        return self.questions - self.answered
+
+
+def type_breakdown(attempt_id: int) -> list[TypeTally]:
+    """Per question type of the attempt: questions, right, partly right, answered, points
+    (one grouped query), in the order the types first appear in the attempt."""
+    right = sa.func.sum(sa.case((Response.correct.is_(True), 1), else_=0))
+    partly = sa.func.sum(
+        sa.case((sa.and_(Response.correct.is_(False), Response.points > 0), 1), else_=0)
+    )
+    rows = db.session.execute(
+        sa.select(
+            AttemptItem.question_type,
+            sa.func.count(AttemptItem.id),
+            right,
+            partly,
+            sa.func.count(Response.id),
+            sa.func.coalesce(sa.func.sum(Response.points), 0.0),
+        )
+        .outerjoin(Response, Response.item_id == AttemptItem.id)
+        .where(AttemptItem.attempt_id == attempt_id)
+        .group_by(AttemptItem.question_type)
+        .order_by(sa.func.min(AttemptItem.position))
+    ).all()
+    return [
+        TypeTally(kind, count, int(r or 0), int(p or 0), answers, float(points))
+        for kind, count, r, p, answers, points in rows
+    ]
+
+
+def answers_of(attempt: Attempt) -> list[Answered]:
+    """Each item's frozen question with the answer given to it, in order."""
+    answers = []
+    for item in attempt.items:
+        response = item.response
+        answers.append(
+            Answered(
+                frozen_question(item),
+                response is not None,
+                response.given if response else None,
+                bool(response.correct) if response else False,
+                float(response.points) if response else 0.0,
+            )
+        )
+    return answers
+
+
+def missed_in(answers: list[Answered]) -> list[Missed]:
+    """Each fact answered wrongly, partly or not at all, once, with the question it was in."""
+    missed: dict[str, Missed] = {}
+    for answer in answers:
+        for fact_id, right in fact_verdicts(answer):
+            if not right and fact_id not in missed:
+                missed[fact_id] = Missed(fact_id, answer.question.type, answer.question)
+    return list(missed.values())
+
+
+class NothingMissed(QuizError):
+    """Every question of the attempt was answered right: there is nothing to practise."""
+
+
+def practise_missed(user: User, attempt_id: int, seed: int | None = None) -> Attempt:
+    """A new attempt on exactly the facts the user missed in one of their finished attempts,
+    each asked in another form where the fact can make one (see core.practice); hand-written
+    questions are asked again. The caller commits.
+
+    NotFound for an attempt that is not the user's; NothingMissed when every answer was right;
+    QuizError when the attempt is still open or its bank is no longer offered.
+    """
+    attempt = attempt_for(user, attempt_id, write=True)
+    if attempt is None:
+        raise NotFound(str(attempt_id))
+    if attempt.finished_at is None:
+        raise QuizError(_("Finish this attempt first; then you can practise what you missed."))
+    bank = attempt.bank
+    if not can_take(user, bank):
+        raise QuizError(_("This bank is no longer offered, so it cannot make a practice quiz."))
+    missed = missed_in(answers_of(attempt))
+    if not missed:
+        raise NothingMissed(_("You answered every question right: there is nothing to practise."))
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    questions = practice_set(
+        question_pool(bank), missed, attempt.language, random.Random(f"practice:{seed}")
+    )[:MAX_QUESTIONS]
+    settings = {key: attempt.settings[key] for key in ("count", "types") if key in attempt.settings}
+    settings.update(seed=seed, version=bank.version, time_limit_minutes=0, practice_of=attempt.id)
+    return _store_attempt(user, bank, attempt.language, settings, questions)
+
+
+def _store_attempt(
+    user: User, bank: Bank, language: str, settings: dict[str, Any], questions: list[Question]
+) -> Attempt:
+    """Freeze questions into a new untimed attempt in a write transaction (the caller commits)."""
+    user_id = user.id
+    started = utcnow()
+    begin_write()
+    attempt = Attempt(
+        user_id=user_id,
+        started_at=started,
+        bank_id=bank.id,
+        language=language,
+        settings=settings,
+        max_score=float(len(questions)),
+    )
+    attempt.items = [
+        AttemptItem(
+            position=position,
+            question_type=question.type,
+            fact_key=question.fact_id,
+            question=question.to_dict(),
+        )
+        for position, question in enumerate(questions, start=1)
+    ]
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt
 
 
 def time_left(attempt: Attempt | AttemptState) -> dt.timedelta | None:

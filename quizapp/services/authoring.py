@@ -499,6 +499,51 @@ def _why_not(type_name: str, fact: core.Fact) -> str:
 # Hand-written questions
 
 
+def weights_from_ticks(kind: str, rows: list[tuple[bool, float | None]]) -> list[float]:
+    """The weight (percent) of each option or accepted answer from the question form's rows.
+
+    Each row is (ticked "Right answer", weight typed in the advanced field or None). A typed
+    weight always wins. A tick alone is worth 100; on a multiple-answer question ("multi") the
+    ticked rows without a weight share equally what the typed weights leave to 100. A row
+    neither ticked nor weighted is wrong (0), except on a short-answer question where nothing
+    is ticked nor weighted at all: there every answer written is accepted, as before the form
+    had ticks (and as a teacher listing answers means).
+    """
+    if kind == "short" and not any(right or weight is not None for right, weight in rows):
+        return [100.0] * len(rows)
+    share = 100.0
+    if kind == "multi":
+        shared = sum(1 for right, weight in rows if right and weight is None)
+        left = 100.0 - sum(weight for _, weight in rows if weight is not None and weight > 0)
+        share = max(left, 0.0) / shared if shared else 0.0
+    return [weight if weight is not None else (share if right else 0.0) for right, weight in rows]
+
+
+def ticks_from_weights(kind: str, weights: list[float]) -> list[tuple[bool, float | None]]:
+    """The question form's rows for stored weights: the inverse of `weights_from_ticks`.
+
+    A row is ticked when its weight earns points; its weight is shown (in the advanced field)
+    only where the tick alone would not give it, so that saving the form again changes nothing.
+    """
+    rights = [weight > 0 for weight in weights]
+    shown: list[float | None] = [None] * len(weights)
+    # Each round shows the one weight the ticks are furthest from; on a multiple-answer
+    # question that changes the equal shares of the others, which may then fit (50, 25, 25
+    # shows only the 50). At most one round per row.
+    for _round in range(len(weights)):
+        implied = weights_from_ticks(kind, list(zip(rights, shown, strict=True)))
+        gaps = {
+            index: abs(implied[index] - weight)
+            for index, weight in enumerate(weights)
+            if shown[index] is None and abs(implied[index] - weight) > 1e-6
+        }
+        if not gaps:
+            break
+        furthest = max(gaps, key=lambda index: gaps[index])
+        shown[furthest] = weights[furthest]
+    return list(zip(rights, shown, strict=True))
+
+
 def save_question(
     user: User,
     bank: Bank,

@@ -386,3 +386,41 @@ def get_source(user: User | None, slug: str) -> Source | None:
 def list_sources(user: User | None) -> list[Source]:
     """The source documents `user` may read (None: a visitor), by bank and position."""
     return list(db.session.scalars(_readable_sources(user).order_by(Bank.slug, Source.position)))
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a bank holds in one language (or in all): live facts and hand-written questions."""
+
+    facts: int = 0
+    written: int = 0
+
+    def __add__(self, other: Content) -> Content:
+        return Content(self.facts + other.facts, self.written + other.written)
+
+
+def content_by_language(bank_ids: list[int]) -> dict[int, dict[str, Content]]:
+    """Per bank, per language: live facts and live hand-written questions (two grouped
+    queries for every bank listed, not two per bank)."""
+    found: dict[int, dict[str, list[int]]] = {}
+    if not bank_ids:
+        return {}
+    facts = db.session.execute(
+        db.select(Fact.bank_id, Fact.language, db.func.count(Fact.id))
+        .where(Fact.bank_id.in_(bank_ids), Fact.retired.is_(False))
+        .group_by(Fact.bank_id, Fact.language)
+    ).all()
+    written = db.session.execute(
+        db.select(
+            AuthoredQuestion.bank_id, AuthoredQuestion.language, db.func.count(AuthoredQuestion.id)
+        )
+        .where(AuthoredQuestion.bank_id.in_(bank_ids), AuthoredQuestion.retired.is_(False))
+        .group_by(AuthoredQuestion.bank_id, AuthoredQuestion.language)
+    ).all()
+    for column, rows in ((0, facts), (1, written)):
+        for bank_id, language, count in rows:
+            found.setdefault(bank_id, {}).setdefault(language, [0, 0])[column] = count
+    return {
+        bank_id: {language: Content(*counts) for language, counts in sorted(languages.items())}
+        for bank_id, languages in found.items()
+    }

@@ -45,6 +45,9 @@ TYPE_NAMES = {
     "order": _l("Chronological order"),
     "match": _l("Matching"),
     "multi": _l("Multiple answers"),
+    # Read from import files but never imported: named on the import preview's "not imported".
+    "essay": _l("Essay"),
+    "description": _l("Description"),
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from collections import Counter
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -17,13 +19,16 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, Signer
+from markupsafe import Markup, escape
 
-from quizapp.core.question_types import TYPES
+from quizapp.core import results
+from quizapp.core.question_types import TYPES, Question
 from quizapp.extensions import db, limiter
-from quizapp.models import Bank
+from quizapp.models import Bank, Passage, Source
 from quizapp.services import attempts, banks, permissions
 from quizapp.web.forms import (
     LANGUAGE_NAMES,
@@ -36,6 +41,7 @@ from quizapp.web.forms import (
     type_field_name,
 )
 from quizapp.web.i18n import current_language
+from quizapp.web.numbers import whole_number
 
 bp = Blueprint("quiz", __name__)
 
@@ -67,22 +73,27 @@ def _viewer():
 
 
 def _listing(failed: StartQuizForm | None = None, failed_bank: Bank | None = None) -> list:
-    """(bank, fact count, facts per offered language, offer, start form) for each bank offered.
+    """(bank, content in all, content per offered language, offer, start form) for each bank
+    offered, where content counts facts and hand-written questions (`banks.Content`).
 
     Every form shows its defaults, or the learner's choices being changed (from the query
     string); a form that failed shows what was sent and its errors. A failed start on one bank
     never touches the other banks' forms.
     """
+    offered = banks.offered_banks(_viewer())
+    contents = banks.content_by_language([bank.id for bank, _count, _offer in offered])
     listed = []
-    for bank, count, offer in banks.offered_banks(_viewer()):
+    for bank, _count, offer in offered:
         if failed is not None and failed_bank is not None and bank.id == failed_bank.id:
             form = failed
         elif any(key.startswith(f"b{bank.id}-") for key in request.args):
             form = _start_form(bank, offer, request.args, csrf=False)
         else:
             form = _start_form(bank, offer)
-        per_language = banks.facts_by_language(bank.id)
-        listed.append((bank, count, {c: per_language.get(c, 0) for c in offer}, offer, form))
+        per_language = contents.get(bank.id, {})
+        total = sum(per_language.values(), banks.Content())
+        offered_content = {c: per_language.get(c, banks.Content()) for c in offer}
+        listed.append((bank, total, offered_content, offer, form))
     return listed
 
 
@@ -317,6 +328,8 @@ def question(attempt_id: int, position: int):
             form=form,
             template=TYPES[question.type].template,
             total=page.total,
+            nav=attempts.attempt_map(current_user, attempt_id),
+            tolerance=numeric_tolerance(question),
             time_left=time_left,
             # Rounded up, so that the page's countdown reaches zero at or just after the deadline.
             seconds_left=None if time_left is None else math.ceil(time_left.total_seconds()),
@@ -336,9 +349,67 @@ def question(attempt_id: int, position: int):
         response=page.response,
         total=page.total,
         next_position=page.next_position,
+        nav=attempts.attempt_map(current_user, attempt_id),
         # Words of the passage that answer questions still to come are hidden until answered.
         pending=attempts.pending_answers(page),
     )
+
+
+def numeric_tolerance(question: Question) -> str | None:
+    """How far from the right number an answer may be and still count, in the interface
+    language ("5", "0,5"), for a numeric question with a tolerance; None otherwise.
+
+    A hand-written question gives ranges per answer: its best answer's half-width is shown.
+    """
+    if question.type != "numeric":
+        return None
+    tolerance = question.tolerance
+    if question.numeric_answers:
+        best = max(question.numeric_answers, key=lambda answer: answer["weight"])
+        tolerance = (best["high"] - best["low"]) / 2
+    return format_decimal(tolerance) if tolerance > 0 else None
+
+
+def _wants_json() -> bool:
+    """Whether the request comes from a page's script asking for JSON (not a form's POST)."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+@bp.route("/attempts/<int:attempt_id>/q/<int:position>/flag", methods=["POST"])
+@login_required
+def flag(attempt_id: int, position: int):
+    """Flag a question for review or remove its flag (`flagged` is "1" or "0").
+
+    A form's POST is redirected back to the question (PRG); the page's script asks for JSON
+    and changes the page in place. The form names the state it wants, so a second click or a
+    replayed POST never undoes the first.
+    """
+    wanted = request.form.get("flagged")
+    if wanted not in ("0", "1"):
+        abort(400)
+    flagged = wanted == "1"
+    try:
+        attempts.set_flag(current_user, attempt_id, position, flagged)
+    except LookupError:
+        abort(404)
+    except attempts.QuizError as error:
+        if _wants_json():
+            return {"error": str(error)}, 409
+        attempt = _owned_attempt(attempt_id, write=True)
+        if attempts.deadline_passed(attempt):
+            return _time_is_up(attempt_id, str(error))
+        flash(str(error), "error")
+        return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
+    db.session.commit()
+    if flagged:
+        message = _("Question %(n)s is flagged for review.", n=position)
+    else:
+        message = _("Question %(n)s is no longer flagged.", n=position)
+    if _wants_json():
+        return {"flagged": flagged, "position": position, "message": message}
+    flash(message, "info")
+    return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
 
 
 def _time_is_up(attempt_id: int, message: str):
@@ -372,6 +443,28 @@ def _shown_at(token: str | None, item_id: int) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(int(millis) / 1000, dt.UTC).replace(tzinfo=None)
 
 
+@bp.get("/attempts/<int:attempt_id>/finish")
+@login_required
+def confirm_finish(attempt_id: int):
+    """The step before finishing early: how many questions are unanswered or flagged, the
+    button that finishes, and the way back to the question the learner came from (`from`)."""
+    nav = attempts.attempt_map(current_user, attempt_id)
+    if nav is None:
+        abort(404)
+    if nav.attempt.finished_at is not None:
+        return redirect(url_for("quiz.review", attempt_id=attempt_id))
+    if attempts.deadline_passed(nav.attempt):
+        return _time_is_up(attempt_id, _("Time is up: answers can no longer be given."))
+    back = whole_number(request.args.get("from"), 1, nav.total) or nav.next_unanswered or 1
+    return render_template(
+        "quiz/finish.html",
+        attempt=nav.attempt,
+        nav=nav,
+        back=back,
+        time_left=attempts.time_left(nav.attempt),
+    )
+
+
 @bp.route("/attempts/<int:attempt_id>/finish", methods=["POST"])
 @login_required
 def finish(attempt_id: int):
@@ -387,17 +480,174 @@ def finish(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>")
 @login_required
 def review(attempt_id: int):
-    """The results of an attempt, or the way back into it when it is still open."""
+    """The results of an attempt, or the way back into it when it is still open.
+
+    A summary comes first (score, time, a grid of every question's outcome, how each question
+    type and each topic went, and what to do next), then each question in detail.
+    """
     attempt = _owned_attempt(attempt_id)
-    if attempt.finished_at is None and attempt.user_id == current_user.id:
+    own = attempt.user_id == current_user.id
+    if attempt.finished_at is None and own:
         position = attempts.next_unanswered(attempt)
         if position is not None:
             return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
-    rows = [(item, attempts.frozen_question(item), item.response) for item in attempt.items]
+    answers = attempts.answers_of(attempt)
+    rows = [
+        (item, answer.question, item.response)
+        for item, answer in zip(attempt.items, answers, strict=True)
+    ]
+    finished = attempt.finished_at is not None
+    offered = own and finished and permissions.can_take(current_user, attempt.bank)
+    grid = [
+        (item.position, results.outcome(answer))
+        for item, answer in zip(attempt.items, answers, strict=True)
+    ]
     return render_template(
         "quiz/review.html",
         attempt=attempt,
         rows=rows,
+        grid=grid,
+        counts=Counter(outcome for _position, outcome in grid),
+        by_type=attempts.type_breakdown(attempt.id) if finished else [],
+        by_topic=results.topic_breakdown(answers) if finished else [],
+        missed=len(attempts.missed_in(answers)) if offered else 0,
+        offered=offered,
+        same_settings=_same_settings(attempt) if offered else None,
         duration=attempts.duration(attempt),
         finish_form=EmptyForm(),
+        action_form=EmptyForm(),
     )
+
+
+def _same_settings(attempt) -> dict[str, object] | None:
+    """The start form's fields for a new quiz like this attempt (bank, language, count, types,
+    time limit), or None when its settings do not say them (attempts of older versions)."""
+    settings = attempt.settings or {}
+    if "count" not in settings or not settings.get("types"):
+        return None
+    prefix = f"b{attempt.bank_id}-"
+    return {
+        f"{prefix}language": attempt.language,
+        f"{prefix}count": settings["count"],
+        f"{prefix}time_limit": settings.get("time_limit_minutes") or 0,
+        f"{prefix}{type_field_name(attempt.language)}": list(settings["types"]),
+    }
+
+
+@bp.route("/attempts/<int:attempt_id>/practise", methods=["POST"])
+@login_required
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_START"],
+    methods=["POST"],
+    key_func=_learner_key,
+    # Like a start, each practice freezes a question set in the database.
+    error_message=lambda: _(
+        "You started too many quizzes in a short time; wait a minute before starting another."
+    ),
+)
+def practise(attempt_id: int):
+    """Start a new attempt on the facts missed in this one, asked in other forms (PRG)."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        practice = attempts.practise_missed(current_user, attempt_id)
+    except attempts.NothingMissed as nothing:
+        flash(str(nothing), "info")
+    except attempts.QuizError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        return redirect(url_for("quiz.question", attempt_id=practice.id, position=1))
+    return redirect(url_for("quiz.review", attempt_id=attempt_id))
+
+
+@bp.route("/attempts/<int:attempt_id>/discard", methods=["POST"])
+@login_required
+def discard(attempt_id: int):
+    """Discard one of the learner's own unfinished attempts, then go home (PRG)."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        attempts.discard_attempt(current_user, attempt_id)
+    except attempts.QuizError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The unfinished attempt was discarded."), "success")
+    return redirect(url_for("quiz.home"))
+
+
+@dataclass(frozen=True)
+class EvidenceMark:
+    """A source page opened from a question's feedback: the passage to mark, its lines with
+    the evidence in <mark>, and the way back to the question."""
+
+    anchor: str
+    lines: list[Markup]
+    back_url: str
+    back_label: str
+
+
+@bp.app_template_global()
+def linked_evidence(source: Source) -> EvidenceMark | None:
+    """What a source page marks when opened from feedback (`?attempt=&q=[&part=]`).
+
+    The page reads the evidence from the attempt's frozen question (never offsets from the
+    URL), so only what the question really cites is marked, and only for a reader of that
+    attempt. A global for the source page's template, which another blueprint renders.
+    """
+    if not current_user.is_authenticated:
+        return None
+    attempt_id = whole_number(request.args.get("attempt"), low=1)
+    position = whole_number(request.args.get("q"), low=1)
+    raw_part = request.args.get("part")
+    part = whole_number(raw_part) if raw_part is not None else None
+    if attempt_id is None or position is None or (raw_part is not None and part is None):
+        return None
+    link = attempts.linked_evidence(current_user, attempt_id, position, part)
+    if link is None or link.source.get("document") != source.slug:
+        return None
+    anchor = str(link.source["passage_id"]).split("#", 1)[-1]
+    passage = next((p for p in source.passages if p.anchor == anchor), None)
+    if passage is None:
+        return None
+    if link.own:
+        back_url = url_for("quiz.question", attempt_id=attempt_id, position=position)
+        back_label = _("Back to question %(n)s", n=position)
+    else:
+        back_url = url_for("quiz.review", attempt_id=attempt_id)
+        back_label = _("Back to the attempt's results")
+    span = _evidence_span(passage, link.source)
+    return EvidenceMark(anchor, _marked_lines(passage.text, span), back_url, back_label)
+
+
+def _evidence_span(passage: Passage, frozen: dict) -> tuple[int, int] | None:
+    """Where the frozen evidence stands in the passage as it is now: the frozen offsets while
+    the passage is unchanged, else wherever the evidence's words still stand (None if gone)."""
+    start, end = int(frozen.get("evidence_start", 0)), int(frozen.get("evidence_end", 0))
+    text = str(frozen.get("passage_text", ""))
+    if not 0 <= start < end <= len(text):
+        return None
+    if passage.text == text:
+        return start, end
+    found = passage.text.find(text[start:end])
+    return (found, found + end - start) if found >= 0 else None
+
+
+def _marked_lines(text: str, span: tuple[int, int] | None) -> list[Markup]:
+    """The passage's lines, escaped, with the part of each inside `span` wrapped in <mark>."""
+    lines: list[Markup] = []
+    offset = 0
+    for line in text.split("\n"):
+        low, high = offset, offset + len(line)
+        offset = high + 1
+        if span is None or span[1] <= low or span[0] >= high:
+            lines.append(escape(line))
+            continue
+        left, right = max(span[0], low) - low, min(span[1], high) - low
+        lines.append(
+            Markup("{}<mark>{}</mark>{}").format(line[:left], line[left:right], line[right:])
+        )
+    return lines

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from quizapp.services import banks
+from quizapp.models import Source
+from quizapp.services import banks, permissions
 
 bp = Blueprint("sources", __name__)
 
@@ -27,4 +28,18 @@ def document(slug: str):
     source = banks.get_source(_viewer(), slug)
     if source is None:
         abort(404)
-    return render_template("sources/document.html", source=source)
+    return render_template(
+        "sources/document.html", source=source, curator_notes=curator_notes(source)
+    )
+
+
+def curator_notes(source: Source) -> bool:
+    """Whether the viewer reads the curators' notes (origin with file names, editing notes).
+
+    Learners and visitors read the title, attribution and licence only. A teacher reads the
+    notes of a bank they may see in the teachers' area (`permissions.can_view`): its editors,
+    and every teacher for a site bank (edited through its files, by no one in the browser) or a
+    published one, whose notes they may already download in the bank's .zip.
+    """
+    viewer = _viewer()
+    return viewer is not None and permissions.can_view(viewer, source.bank)

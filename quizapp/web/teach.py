@@ -22,8 +22,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from quizapp.core.authored import AuthoredQuestion as Authored
@@ -37,6 +37,7 @@ from quizapp.services.search import passage_choices, propose_passages
 from quizapp.web.forms import EmptyForm
 from quizapp.web.numbers import last_page_or_404, page_argument, whole_number
 from quizapp.web.teach_forms import (
+    KIND_NAMES,
     BankForm,
     EditorForm,
     FactForm,
@@ -48,6 +49,30 @@ from quizapp.web.teach_forms import (
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
 PER_PAGE = 25
+
+
+@bp.app_template_filter("kind_name")
+def kind_name(kind: str) -> str:
+    """A fact's kind of answer in words in the interface language ("number" → "number or ...")."""
+    return str(KIND_NAMES.get(kind, kind))
+
+
+@bp.app_template_filter("numeric_answer")
+def numeric_answer(answer: NumericAnswer) -> str:
+    """An accepted number as a teacher reads it, in the interface language ("3,5 ± 0,1").
+
+    Without thousands separators: the numbers asked are often years, and "1.944" is no year.
+    """
+
+    def number(value: float | None) -> str:
+        return format_decimal(value or 0, format="#0.##########")
+
+    if answer.low is not None and answer.high is not None:
+        low, high = sorted((answer.low, answer.high))
+        return _("%(low)s to %(high)s", low=number(low), high=number(high))
+    if answer.tolerance:
+        return f"{number(answer.value)} ± {number(answer.tolerance)}"
+    return number(answer.value)
 
 
 @bp.before_request
@@ -343,10 +368,66 @@ def edit_source(slug: str):
 
 @bp.route("/sources/<slug>/suggestions")
 def suggestions(slug: str):
-    """Candidate facts found in the source, to accept (edit into a fact) or reject."""
+    """Candidate facts found in the source, to accept (edit into a fact) or reject, one by one
+    or ticked together; `?select=all` ticks every box (select all without JavaScript)."""
     source = _source(slug)
     found = suggesting.open_suggestions(current_user, source)
-    return render_template("teach/suggestions.html", source=source, found=found, button=EmptyForm())
+    return render_template(
+        "teach/suggestions.html",
+        source=source,
+        found=found,
+        button=EmptyForm(),
+        ticked=request.args.get("select") == "all",
+    )
+
+
+def _picks() -> list[suggesting.Pick]:
+    """The ticked suggestions, each sent as "anchor:answer" (anchors hold no colon)."""
+    picks = []
+    for value in request.form.getlist("pick")[:1000]:
+        anchor, colon, answer = value.partition(":")
+        if colon and anchor and answer:
+            picks.append((anchor, answer))
+    return picks
+
+
+@bp.route("/sources/<slug>/suggestions/selected", methods=["POST"])
+def answer_suggestions(slug: str):
+    """Accept (save as facts) or reject every ticked suggestion at once."""
+    source = _source(slug)
+    if EmptyForm().validate_on_submit():
+        picks, action = _picks(), request.form.get("action")
+        if not picks or action not in ("accept", "reject"):
+            flash(_("Tick the suggestions first, then accept or reject them."), "warning")
+        elif action == "accept":
+            saved, refused = suggesting.accept_suggestions(current_user, source, picks)
+            db.session.commit()
+            if saved:
+                flash(
+                    ngettext(
+                        "%(num)d suggestion saved as a fact.",
+                        "%(num)d suggestions saved as facts.",
+                        len(saved),
+                    ),
+                    "success",
+                )
+            for answer, problems in refused:
+                flash(
+                    _(
+                        "“%(answer)s” is still a suggestion: %(problems)s Use “Accept and edit”.",
+                        answer=answer,
+                        problems=" ".join(problems),
+                    ),
+                    "error",
+                )
+        else:
+            count = suggesting.reject_suggestions(current_user, source, picks)
+            db.session.commit()
+            flash(
+                ngettext("%(num)d suggestion rejected.", "%(num)d suggestions rejected.", count),
+                "info",
+            )
+    return redirect(url_for("teach.suggestions", slug=slug))
 
 
 @bp.route("/sources/<slug>/suggestions/reject", methods=["POST"])
@@ -555,17 +636,14 @@ def _authored_from(form: QuestionForm) -> Authored:
     )
     rows = [row for row in form.choices.entries if (row.form.text.data or "").strip()]
     if kind in ("mcq", "multi", "short"):
-        for row in rows:
-            weight = _number(row.form.weight.data)
-            if kind == "mcq" and weight is None:
-                weight = 0.0
-            correct = weight is not None and weight > 0
-            if kind == "short" and weight is None:
-                weight, correct = 100.0, True
+        weights = authoring.weights_from_ticks(
+            kind, [(bool(row.form.right.data), _number(row.form.weight.data)) for row in rows]
+        )
+        for row, weight in zip(rows, weights, strict=True):
             authored.choices.append(
                 Choice(
                     text=row.form.text.data.strip(),
-                    correct=correct,
+                    correct=weight > 0,
                     weight=weight,
                     feedback=(row.form.feedback.data or "").strip() or None,
                 )
@@ -597,7 +675,20 @@ def _authored_from(form: QuestionForm) -> Authored:
     return authored
 
 
+def _rows_for(rows, count: int) -> list:
+    """The form's rows, with more added (up to the list's limit) when `count` needs them."""
+    while len(rows.entries) < min(count, rows.max_entries or count):
+        rows.append_entry()
+    return rows.entries
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    """A stored number as the form shows it (six significant digits: 33.3333, not 33.33...36)."""
+    return None if value is None else Decimal(f"{value:g}")
+
+
 def _fill_question_form(form: QuestionForm, question: AuthoredQuestion) -> None:
+    """The form of a stored question: ticks for its right answers, weights only where needed."""
     authored = Authored.from_dict(question.data)
     form.type.data = authored.type
     form.language.data = question.language
@@ -605,23 +696,27 @@ def _fill_question_form(form: QuestionForm, question: AuthoredQuestion) -> None:
     form.text_format.data = authored.text_format if authored.text_format != "moodle" else "plain"
     form.general_feedback.data = authored.general_feedback or ""
     form.passage_id.data = question.passage_id or 0
-    for index, choice in enumerate(authored.choices[: len(form.choices.entries)]):
-        row = form.choices.entries[index].form
+    ticks = authoring.ticks_from_weights(
+        authored.type, [100 * choice.fraction() for choice in authored.choices]
+    )
+    rows = _rows_for(form.choices, len(authored.choices))
+    for entry, choice, (right, weight) in zip(rows, authored.choices, ticks, strict=False):
+        row = entry.form
         row.text.data, row.feedback.data = choice.text, choice.feedback or ""
-        row.weight.data = Decimal(
-            str(choice.weight if choice.weight is not None else 100 * choice.fraction())
-        )
+        row.right.data, row.weight.data = right, _decimal(weight)
     form.is_true.data = {True: "true", False: "false"}.get(authored.is_true)
     form.true_feedback.data = authored.true_feedback or ""
     form.false_feedback.data = authored.false_feedback or ""
-    for index, answer in enumerate(authored.numeric[: len(form.numeric.entries)]):
-        row = form.numeric.entries[index].form
+    rows = _rows_for(form.numeric, len(authored.numeric))
+    for entry, answer in zip(rows, authored.numeric, strict=False):
+        row = entry.form
         for name in ("value", "tolerance", "low", "high", "weight"):
             value = getattr(answer, name)
             row[name].data = None if value is None else Decimal(str(value))
         row.feedback.data = answer.feedback or ""
-    for index, pair in enumerate(authored.pairs[: len(form.pairs.entries)]):
-        row = form.pairs.entries[index].form
+    rows = _rows_for(form.pairs, len(authored.pairs))
+    for entry, pair in zip(rows, authored.pairs, strict=False):
+        row = entry.form
         row.left.data, row.right.data = pair.left, pair.right
 
 
@@ -637,6 +732,20 @@ def _proposals(bank: Bank, form: QuestionForm) -> list[Passage]:
     return propose_passages(bank.id, words)
 
 
+def _showing_fields() -> bool:
+    """Whether the question form came by its "Show fields for this type" button.
+
+    That button is the way to another type's fields without JavaScript (with it, they show at
+    once): the form comes back with everything typed, nothing checked or saved.
+    """
+    return request.method == "POST" and "show_fields" in request.form
+
+
+def _question_status(showing: bool) -> int:
+    """400 for a refused form, 200 for a form shown (also again with another type's fields)."""
+    return 400 if request.method == "POST" and not showing else 200
+
+
 @bp.route("/banks/<slug>/questions/new", methods=["GET", "POST"])
 def new_question(slug: str):
     """Write a question; without a passage, the best-matching passages are proposed."""
@@ -644,7 +753,8 @@ def new_question(slug: str):
     form = _question_form(bank)
     if request.method == "GET" and request.args.get("type"):
         form.type.data = request.args["type"]
-    if form.validate_on_submit():
+    showing = _showing_fields()
+    if not showing and form.validate_on_submit():
         try:
             question = authoring.save_question(
                 current_user, bank, _authored_from(form), form.passage_id.data or None
@@ -660,8 +770,8 @@ def new_question(slug: str):
         bank=bank,
         form=form,
         question=None,
-        proposals=_proposals(bank, form) if request.method == "POST" else [],
-    ), (400 if request.method == "POST" else 200)
+        proposals=_proposals(bank, form) if request.method == "POST" and not showing else [],
+    ), _question_status(showing)
 
 
 def _question(question_id: int) -> AuthoredQuestion:
@@ -677,9 +787,10 @@ def edit_question(question_id: int):
     question = _question(question_id)
     bank = _bank_of(question.bank_id)
     form = _question_form(bank)
+    showing = _showing_fields()
     if request.method == "GET":
         _fill_question_form(form, question)
-    elif form.validate_on_submit():
+    elif not showing and form.validate_on_submit():
         try:
             authoring.save_question(
                 current_user, bank, _authored_from(form), form.passage_id.data or None, question
@@ -697,7 +808,7 @@ def edit_question(question_id: int):
         question=question,
         proposals=_proposals(bank, form),
         button=EmptyForm(),
-    ), (400 if request.method == "POST" else 200)
+    ), _question_status(showing)
 
 
 @bp.route("/questions/<int:question_id>/retire", methods=["POST"])

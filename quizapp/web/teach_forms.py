@@ -109,49 +109,93 @@ class SourceEditForm(AppForm):
 
 
 class FactForm(AppForm):
-    """A fact, its evidence chosen from its passage."""
+    """A fact, its evidence chosen from its passage; each field says in a hint what it does."""
 
-    passage_id = SelectField(_l("Passage"), coerce=int, validators=[DataRequired()])
+    passage_id = SelectField(
+        _l("Passage"),
+        description=_l("The paragraph of a source that proves the fact; it is shown below."),
+        coerce=int,
+        validators=[DataRequired()],
+    )
     evidence = TextAreaField(
-        _l("Evidence: the words of the passage that prove the answer (select them or paste)"),
+        _l("Evidence"),
+        description=_l(
+            "The words of the passage that prove the answer: select them in the passage above "
+            "(they fill this box) or paste them word for word. Learners see them highlighted."
+        ),
         validators=[DataRequired(), Length(max=2000)],
     )
     evidence_start = HiddenField()
     evidence_end = HiddenField()
     statement = TextAreaField(
-        _l("Statement (a full sentence containing the answer as written)"),
+        _l("Statement"),
+        description=_l(
+            "A full sentence containing the answer exactly as written in the Answer field; "
+            "true/false and fill-in-the-blank questions are made from it."
+        ),
         validators=[DataRequired(), Length(max=1000)],
     )
-    answer = StringField(_l("Answer"), validators=[DataRequired(), Length(max=256)])
+    answer = StringField(
+        _l("Answer"),
+        description=_l("What the learner must give: a date, number, name or term, as written."),
+        validators=[DataRequired(), Length(max=256)],
+    )
     kind = SelectField(
         _l("Kind of answer"),
+        description=_l("Decides how answers are checked and which wrong options fit."),
         choices=[SelectChoice(kind, KIND_NAMES[kind]) for kind in KINDS],
     )
     stems = TextAreaField(
-        _l("Questions (one per line; none may contain the answer)"),
+        _l("Questions"),
+        description=_l(
+            "One per line, each asking for the answer without containing it; quizzes use one "
+            "of them."
+        ),
         validators=[DataRequired(), Length(max=2000)],
     )
     alternatives = TextAreaField(
-        _l("Other accepted answers (one per line)"), validators=[Length(max=2000)]
+        _l("Other accepted answers"),
+        description=_l("One per line: other spellings or forms that count as right too."),
+        validators=[Length(max=2000)],
     )
     label = StringField(
-        _l("Label: the fact without its answer (for ordering and matching)"),
+        _l("Label"),
+        description=_l(
+            "The fact without its answer (“Romania joins the Axis”): ordering and matching "
+            "questions show it. Without one, the fact is left out of them."
+        ),
         validators=[Length(max=256)],
     )
     topic = StringField(
-        _l("Topic key (shared by facts about the same thing in other languages)"),
+        _l("Topic key"),
+        description=_l(
+            "The same key for the facts about the same thing in other languages, so that a "
+            "quiz asks it once; made from the answer when empty."
+        ),
         validators=[Length(max=128)],
     )
     tolerance = NumberField(
         _l("Tolerance for numbers and years"),
+        description=_l("How far a typed number or year may be from the answer and still count."),
         validators=[Optional(), NumberRange(min=0)],
         default=0,
     )
     exclude_distractors = TextAreaField(
-        _l("Never offer these as wrong answers (one per line)"), validators=[Length(max=2000)]
+        _l("Never offer these as wrong answers"),
+        description=_l("One per line: values that would be right too, or unfairly close."),
+        validators=[Length(max=2000)],
     )
-    note = TextAreaField(_l("Curator's note"), validators=[Length(max=2000)])
-    source_garbled = BooleanField(_l("The source states the answer in a garbled form"))
+    note = TextAreaField(
+        _l("Curator's note"),
+        description=_l("Shown to learners with the answer, after they answer."),
+        validators=[Length(max=2000)],
+    )
+    source_garbled = BooleanField(
+        _l("The source states the answer in a garbled form"),
+        description=_l(
+            "The fact then gives the true answer and the curator's note must explain the defect."
+        ),
+    )
     category = StringField(
         _l("Category under its kind (e.g. country, general, party)"),
         description=_l(
@@ -178,14 +222,20 @@ class FactForm(AppForm):
     )
     number = SelectField(
         _l("Grammatical number of the answer"),
+        description=_l("Plural answers get plural swaps in true/false statements."),
         choices=[SelectChoice("singular", _l("singular")), SelectChoice("plural", _l("plural"))],
         default="singular",
     )
     event = BooleanField(
-        _l("The date or year is when an event happened (ordering questions use only these)")
+        _l("The date or year is when an event happened"),
+        description=_l("Chronological-order questions use only these."),
     )
     false_statements = TextAreaField(
         _l("False statements for true/false (one per line; each wrong in one clear point)"),
+        description=_l(
+            "Used when no wrong value of the category fits the sentence; none may contain the "
+            "answer."
+        ),
         validators=[Length(max=4000)],
     )
     skip_types = MultiCheckboxField(
@@ -199,9 +249,14 @@ class FactForm(AppForm):
 
 
 class ChoiceRow(Form):
-    """One option or accepted answer with its weight and feedback."""
+    """One option or accepted answer: right or not, with an optional weight and feedback.
+
+    The tick is what a teacher uses; the weight (an advanced field) overrides it
+    (`services.authoring.weights_from_ticks`).
+    """
 
     text = StringField(_l("Answer"), validators=[Length(max=1000)])
+    right = BooleanField(_l("Right answer"))
     weight = NumberField(_l("Weight %"), validators=[Optional(), NumberRange(min=-100, max=100)])
     feedback = StringField(_l("Feedback"), validators=[Length(max=1000)])
 
@@ -224,12 +279,13 @@ class PairRow(Form):
     right = StringField(_l("Its match"), validators=[Length(max=500)])
 
 
+# The types a teacher writes, named as everywhere else (TYPE_NAMES) with what sets them apart.
 QUESTION_TYPES = [
-    SelectChoice("mcq", _l("Multiple choice, one right answer")),
-    SelectChoice("multi", _l("Multiple choice, several right answers (weights)")),
+    SelectChoice("mcq", _l("Multiple choice (one right answer)")),
+    SelectChoice("multi", _l("Multiple answers (several right)")),
     SelectChoice("tf", _l("True or false")),
     SelectChoice("short", _l("Short answer")),
-    SelectChoice("numeric", _l("Numeric (tolerance or range)")),
+    SelectChoice("numeric", _l("Numeric (a value or a range)")),
     SelectChoice("match", _l("Matching")),
 ]
 
