@@ -282,9 +282,12 @@ def answer_in_browser(page) -> None:
     elif page.locator("input[name=answer]").count():
         page.fill("input[name=answer]", "1944")
     else:
+        # Selects (without JavaScript); a sortable list stands for them when the script runs,
+        # and the order it shows is the answer.
         selects = page.locator("form[data-answer-form] select")
         for index in range(selects.count()):
-            selects.nth(index).select_option(index=index + 1)
+            if selects.nth(index).is_visible():
+                selects.nth(index).select_option(index=index + 1)
     page.locator("form[data-answer-form] button[type=submit]").first.click()
     page.wait_for_load_state()
 
@@ -319,9 +322,17 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
         yield f"question-{kind}"
         answer_in_browser(page)
         yield f"feedback-{kind}"
+        if kind == "mcq":
+            # The source opened from feedback: its evidence marked, a way back to the question.
+            page.locator("figure.source figcaption a").first.click()
+            page.wait_for_load_state()
+            yield "source-from-feedback"
         _drop_attempt(site, attempt)
     page.goto(site.url(f"/attempts/{site.timed_attempt}/q/1"))
     yield "question-timed"
+    page.locator(".finish-link a").click()
+    page.wait_for_load_state()
+    yield "quiz-finish"
     page.goto(site.url(f"/attempts/{site.finished_attempt}"))
     yield "results"
     page.goto(site.url("/history"))

@@ -188,4 +188,4 @@ def test_the_keyboard_reaches_the_options_and_next_question_in_a_few_steps(tour,
     assert page.locator(".verdict").count() == 1
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    assert _tabs_until(page, "nav.next a, nav.next button") <= 3
+    assert _tabs_until(page, ".next a, form.next button") <= 3
