@@ -10,7 +10,7 @@ BANK ?= questions/romania-ww2
 FLASK := $(BIN)/flask --app quizapp
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard quizapp/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install browser run dev setup test lint format bench clean
+.PHONY: install browser run dev setup test lint format bench screenshots clean
 
 install: $(VENV)/.installed $(MO_FILES)
 
@@ -59,6 +59,11 @@ format: install
 
 bench: install
 	$(BIN)/python bench/generate.py
+
+# Full-page PNGs of every page type (visitor, learner, teacher; English and Spanish; 1280 and
+# 375 px wide) into screenshots/, from a temporary database, with the browser tests' Chromium.
+screenshots: install browser
+	$(BIN)/python docs/screenshots.py --out screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

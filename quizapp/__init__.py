@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from quizapp.database import install_engine_events
     from quizapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from quizapp.web.formatting import current_timezone
     from quizapp.web.i18n import current_language
 
     install_engine_events()
@@ -40,7 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=current_language)
+    babel.init_app(app, locale_selector=current_language, timezone_selector=current_timezone)
 
     from quizapp import cli
     from quizapp.services import search  # noqa: F401  (registers the passage-search DDL)

@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_WRONG_ANSWERS": "30 per minute",
     "RATELIMIT_START": "20 per minute",
     "RATELIMIT_HEADERS_ENABLED": False,
+    # The time zone of dates and times for readers whose browser has not told theirs (an IANA
+    # name such as "Europe/Bucharest"; QUIZAPP_TIMEZONE). The browser's, when known, wins.
+    "TIMEZONE": "UTC",
     # Seconds after a timed attempt's deadline during which an answer still counts.
     "DEADLINE_GRACE_SECONDS": 30,
 }

@@ -34,9 +34,26 @@
       fields[i].disabled = true;
     }
   }
+  // The clock itself is not a live region (a screen reader would read it every second); the
+  // announcer says the time left when a few landmarks are passed.
+  var announcer = deadline.querySelector("[data-time-announcer]");
+  var landmarks = [600, 300, 120, 60, 30, 10];
+  var announced = null;
+  function announce(seconds) {
+    if (!announcer) {
+      return;
+    }
+    for (var i = 0; i < landmarks.length; i += 1) {
+      if (seconds <= landmarks[i] && seconds > landmarks[i] - 2 && announced !== landmarks[i]) {
+        announced = landmarks[i];
+        announcer.textContent = announcer.getAttribute("data-label") + " " + clock.textContent;
+      }
+    }
+  }
   function tick() {
     var seconds = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
     clock.textContent = Math.floor(seconds / 60) + " min " + pad(seconds % 60) + " s";
+    announce(seconds);
     if (seconds > 0) {
       window.setTimeout(tick, Math.min(1000, Math.max(50, ends - Date.now())));
     } else {

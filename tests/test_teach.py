@@ -424,7 +424,7 @@ def test_hand_written_questions_of_every_type_are_saved_and_taken(app, teacher_c
             form = right_answer_form(question)
         assert learner.post(url, data=form).status_code == 302
         page = learner.get(url).get_data(as_text=True)
-        assert "Right!" in page, (question["type"], page[-2000:])
+        assert 'class="verdict right"' in page, (question["type"], page[-2000:])
         if question["type"] == "mcq":
             assert "Yes: the king himself." in page and "<mark>" not in page
             assert "King Michael led the coup" in page  # the linked passage is shown

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from babel.dates import format_time
+
 from quizapp.extensions import db
 from quizapp.models import Attempt
 from tests.quiz_helpers import attempt, frozen, responses, right_answer_form
@@ -81,8 +83,10 @@ def test_without_javascript_the_page_says_what_happens_at_zero(app, student_clie
     deadline = attempt(app, attempt_id).deadline
     page = student_client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
     assert "answers not yet submitted are not counted: submit before" in page
-    clock = deadline.strftime("%H:%M:%S")
-    assert f'<time datetime="{deadline.isoformat(timespec="seconds")}Z">{clock} UTC</time>' in page
+    # In the reader's time zone (UTC here: no browser has said otherwise), in their language.
+    clock = format_time(deadline.replace(tzinfo=dt.UTC), "medium", locale="en")
+    assert f'<time datetime="{deadline.isoformat(timespec="seconds")}Z">{clock}</time>' in page
+    assert 'role="timer"' in page and 'aria-live="polite"' in page
     # For the script: the seconds left, rounded up, and what it says at zero.
     left = int(re.search(r'data-seconds-left="(\d+)"', page).group(1))
     assert 290 <= left <= 300

@@ -45,7 +45,7 @@ def test_a_whole_quiz_of_every_type_with_feedback_review_and_history(app, studen
         response = student_client.post(url, data=right_answer_form(question))
         assert response.status_code == 302 and response.headers["Location"].endswith(url)
         feedback = student_client.get(url).get_data(as_text=True)
-        assert "Right!" in feedback
+        assert 'class="verdict right"' in feedback
         source = question["source"]
         document, anchor = source["passage_id"].split("#")
         # The link carries the question, for the document page to mark its evidence.
@@ -89,7 +89,7 @@ def test_wrong_answers_are_said_in_words_with_the_right_answer(app, student_clie
         url = f"/attempts/{attempt_id}/q/{position}"
         student_client.post(url, data=wrong_answer_form(question))
         page = student_client.get(url).get_data(as_text=True)
-        assert "Wrong." in page or "Partly right" in page, question["type"]
+        assert 'class="verdict wrong"' in page or "Partly right" in page, question["type"]
         assert "Right answer" in page
     stored = responses(app, attempt_id)
     assert len(stored) == 7 and not any(r.correct for r in stored.values())
@@ -140,7 +140,7 @@ def test_the_first_answer_stands_against_double_submits(app, student_client):
     stored = responses(app, attempt_id)
     assert len(stored) == 1 and not stored[1].correct
     page = student_client.get(url).get_data(as_text=True)
-    assert "your first answer is kept" in page and "Wrong." in page
+    assert "your first answer is kept" in page and 'class="verdict wrong"' in page
 
 
 def test_questions_outside_the_attempt_and_other_learners_attempts_are_404(app, student_client):

@@ -39,7 +39,7 @@ def _attempts(app) -> int:
 def _fieldset(page: str, prefix: str, language: str) -> str:
     """The HTML of one language's type checkboxes in a bank's form."""
     match = re.search(
-        rf'<fieldset data-language="{language}">(.*?)</fieldset>',
+        rf'<fieldset data-language="{language}"[^>]*>(.*?)</fieldset>',
         page[page.index(f'name="{prefix}-language"') :],
         re.S,
     )

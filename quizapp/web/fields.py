@@ -57,6 +57,13 @@ class AppForm(FlaskForm):
             )
             return CombinedMultiDict((files, request.form))
 
+        def render_field(self, field: Any, render_kw: dict[str, Any]) -> Any:
+            """Render a field; the CSRF token's hidden input gets no id, since a page with
+            several forms would repeat it (ids must be unique in a page)."""
+            if field.type == "CSRFTokenField":
+                render_kw = {**render_kw, "id": False}
+            return super().render_field(field, render_kw)
+
 
 class NumberField(DecimalField):
     """A decimal number: finite and at most NUMBER_LIMIT in size, else a field error.

@@ -87,11 +87,20 @@ class ChangePasswordForm(AppForm):
     )
 
 
+class GroupCheckboxInput(CheckboxInput):
+    """A tick box of a group. A group that requires a tick says so once, in its fieldset; each
+    box marked `required` would be announced as required, and a browser would want them all."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        kwargs["required"] = False  # html_params leaves out an attribute set to False
+        return super().__call__(field, **kwargs)
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Checkboxes for a multiple choice of values (usable without JavaScript)."""
 
     widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    option_widget = GroupCheckboxInput()
 
 
 class StartQuizForm(AppForm):

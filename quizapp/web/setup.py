@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
     from quizapp.web import (
         admin,
         auth,
+        formatting,
         history,
         i18n,
         numbers,
@@ -36,6 +37,7 @@ def register(app: Flask) -> None:
         teach_sharing,
     )
 
+    formatting.install(app)
     numbers.install(app)  # before any route is added: every <int:...> is then bounded
     assert teach_sharing.bp is teach.bp  # its routes are the teachers' area's
     for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp, teach.bp, admin.bp, i18n.bp):
