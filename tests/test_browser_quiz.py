@@ -40,8 +40,11 @@ def _start(page, base: str, count: int, types: set[str] | None = None) -> int:
             box = boxes.nth(index)
             box.set_checked(box.get_attribute("value") in types)
     page.get_by_role("button", name="Start a quiz").click()
+    # Either the first question or the confirmation of a shortfall: wait for one of them.
+    page.wait_for_url(re.compile(r"/(confirm|attempts/\d+/q/1)(\?|$)"))
     if "/confirm" in page.url:
         page.locator("form[action$='/start'] button[type=submit]").first.click()
+        page.wait_for_url(re.compile(r"/attempts/\d+/q/1$"))
     return int(re.search(r"/attempts/(\d+)/q/1$", page.url).group(1))
 
 
