@@ -443,9 +443,7 @@ def _shown_at(token: str | None, item_id: int) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(int(millis) / 1000, dt.UTC).replace(tzinfo=None)
 
 
-@bp.get("/attempts/<int:attempt_id>/finish")
-@login_required
-def confirm_finish(attempt_id: int):
+def _confirm_finish(attempt_id: int):
     """The step before finishing early: how many questions are unanswered or flagged, the
     button that finishes, and the way back to the question the learner came from (`from`)."""
     nav = attempts.attempt_map(current_user, attempt_id)
@@ -465,10 +463,14 @@ def confirm_finish(attempt_id: int):
     )
 
 
-@bp.route("/attempts/<int:attempt_id>/finish", methods=["POST"])
+# One rule for both methods: with a GET rule and a POST rule on one path, Werkzeug answers 405
+# instead of 404 for an id its converter refuses (it notes the other rule's method first).
+@bp.route("/attempts/<int:attempt_id>/finish", methods=["GET", "POST"])
 @login_required
 def finish(attempt_id: int):
-    """Close the attempt and show its results."""
+    """GET: the confirmation before finishing early. POST: close the attempt, show results."""
+    if request.method == "GET":
+        return _confirm_finish(attempt_id)
     _owned_attempt(attempt_id, write=True)
     form = EmptyForm()
     if form.validate_on_submit():
