@@ -152,7 +152,8 @@ def test_the_results_page_summarises_before_the_review(app, student_client):
     _finish(app, student_client, attempt_id, right={1, 2, 3})
     page = unescape(student_client.get(f"/attempts/{attempt_id}").get_data(as_text=True))
     summary, review = page.split("<h2>Each question</h2>", 1)
-    assert "3 / 7" in summary and "Time taken" in summary
+    # Three right; a reversed ordering of an odd length keeps its middle item: part credit.
+    assert re.search(r"\b3(?:[.,]\d+)? / 7\b", summary) and "Time taken" in summary
     assert summary.count('class="cell ') == 7 and "Right: 3" in summary
     assert '<span class="visually-hidden">Wrong</span>' in summary  # words, not colour alone
     for words in ("Multiple choice", "True or false", "Chronological order", "Matching"):
