@@ -208,13 +208,14 @@ def test_digit_keys_are_typed_in_a_text_field_and_shown_as_hints(live_server, pa
     page.keyboard.type("12 x")
     assert page.locator("input[name=answer]").input_value() == "12 x"
     attempt_id = _start(page, base, count=5, types={"mcq"})
-    assert page.locator(".key-hint").is_visible()
-    assert page.locator("kbd.key").first.is_visible()
-    assert page.locator("input[type=radio]").first.get_attribute("aria-keyshortcuts") == "1"
+    # The hints appear once the deferred script has run: wait for them, not for a fixed time.
+    expect(page.locator(".key-hint")).to_be_visible()
+    expect(page.locator("kbd.key").first).to_be_visible()
+    expect(page.locator("input[type=radio]").first).to_have_attribute("aria-keyshortcuts", "1")
     page.keyboard.press("Control+2")  # with a modifier the key is the browser's
-    assert not page.locator("input[type=radio]").nth(1).is_checked()
+    expect(page.locator("input[type=radio]").nth(1)).not_to_be_checked()
     page.keyboard.press("2")
-    assert page.locator("input[type=radio]").nth(1).is_checked()
+    expect(page.locator("input[type=radio]").nth(1)).to_be_checked()
     assert attempt_id
 
 
