@@ -179,15 +179,7 @@ def start_attempt(
         },
         max_score=float(len(questions)),
     )
-    attempt.items = [
-        AttemptItem(
-            position=position,
-            question_type=question.type,
-            fact_key=question.fact_id,
-            question=question.to_dict(),
-        )
-        for position, question in enumerate(questions, start=1)
-    ]
+    attempt.items = _frozen_items(questions)
     db.session.add(attempt)
     db.session.flush()
     return attempt
@@ -838,6 +830,19 @@ def practise_missed(user: User, attempt_id: int, seed: int | None = None) -> Att
     return _store_attempt(user, bank, attempt.language, settings, questions)
 
 
+def _frozen_items(questions: list[Question]) -> list[AttemptItem]:
+    """The attempt's items, each freezing its question as the learner will see it (1-based)."""
+    return [
+        AttemptItem(
+            position=position,
+            question_type=question.type,
+            fact_key=question.fact_id,
+            question=question.to_dict(),
+        )
+        for position, question in enumerate(questions, start=1)
+    ]
+
+
 def _store_attempt(
     user: User, bank: Bank, language: str, settings: dict[str, Any], questions: list[Question]
 ) -> Attempt:
@@ -853,15 +858,7 @@ def _store_attempt(
         settings=settings,
         max_score=float(len(questions)),
     )
-    attempt.items = [
-        AttemptItem(
-            position=position,
-            question_type=question.type,
-            fact_key=question.fact_id,
-            question=question.to_dict(),
-        )
-        for position, question in enumerate(questions, start=1)
-    ]
+    attempt.items = _frozen_items(questions)
     db.session.add(attempt)
     db.session.flush()
     return attempt

@@ -124,17 +124,21 @@ def _learner_key() -> str:
     return f"learner:{current_user.id}"
 
 
-@bp.route("/banks/<slug>/start", methods=["POST"])
-@login_required
-@limiter.limit(
+# Each start (and each practice) freezes a question set in the database: a loop of starts must
+# not fill it. One shared limit per learner.
+start_limit = limiter.limit(
     lambda: current_app.config["RATELIMIT_START"],
     methods=["POST"],
     key_func=_learner_key,
-    # Each start freezes a question set in the database: a loop of starts must not fill it.
     error_message=lambda: _(
         "You started too many quizzes in a short time; wait a minute before starting another."
     ),
 )
+
+
+@bp.route("/banks/<slug>/start", methods=["POST"])
+@login_required
+@start_limit
 def start(slug: str):
     """Start a new attempt with its own frozen question set.
 
@@ -538,15 +542,7 @@ def _same_settings(attempt) -> dict[str, object] | None:
 
 @bp.route("/attempts/<int:attempt_id>/practise", methods=["POST"])
 @login_required
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_START"],
-    methods=["POST"],
-    key_func=_learner_key,
-    # Like a start, each practice freezes a question set in the database.
-    error_message=lambda: _(
-        "You started too many quizzes in a short time; wait a minute before starting another."
-    ),
-)
+@start_limit  # like a start, each practice freezes a question set
 def practise(attempt_id: int):
     """Start a new attempt on the facts missed in this one, asked in other forms (PRG)."""
     form = EmptyForm()
