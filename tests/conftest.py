@@ -18,6 +18,7 @@ from sqlalchemy import text
 from quizapp import create_app
 from quizapp.core.bank import Bank, load_bank
 from quizapp.core.generation import QuestionPool
+from tests.page_tour import browser_log_in  # noqa: F401  (for the browser tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK_DIR = ROOT / "questions" / "romania-ww2"

@@ -261,14 +261,21 @@ def set_language(site: Site, language: str) -> None:
         db.session.commit()
 
 
-def log_in(page, site: Site, name: str) -> None:
-    """Log a Playwright page in through the login form (no button names: any language)."""
-    page.goto(site.url("/login"))
+def browser_log_in(page, base: str, name: str) -> None:
+    """Log a Playwright page in through the login form as `name` (the shared test password).
+
+    Waits until the login has landed, whatever the interface language (no button names)."""
+    page.goto(base + "/login")
     page.fill("input[name=name]", name)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     assert "/login" not in page.url, page.inner_text("main")
+
+
+def log_in(page, site: Site, name: str) -> None:
+    """Log a Playwright page in through the login form (no button names: any language)."""
+    browser_log_in(page, site.base, name)
 
 
 def answer_in_browser(page) -> None:

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.conftest import CHROMIUM, answer_shown_question
+from tests.conftest import CHROMIUM, answer_shown_question, browser_log_in
 
 pytestmark = pytest.mark.browser
 
@@ -62,15 +62,12 @@ def test_a_timed_question_submits_itself_at_zero_with_what_was_typed(live_server
 
     from quizapp.extensions import db
     from quizapp.models import Attempt
-    from tests.conftest import PASSWORD, make_user
+    from tests.conftest import make_user
     from tests.quiz_helpers import frozen, responses
 
     base, app = live_server
     make_user(app, "timed-learner")
-    page.goto(base + "/login")
-    page.fill("input[name=name]", "timed-learner")
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    browser_log_in(page, base, "timed-learner")
     page.select_option("select[name=b1-language]", "en")
     page.fill("input[name=b1-count]", "5")
     page.fill("input[name=b1-time_limit]", "1")

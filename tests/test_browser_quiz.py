@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import CHROMIUM, PASSWORD, make_user
+from tests.conftest import CHROMIUM, browser_log_in, make_user
 from tests.quiz_helpers import frozen
 
 pytestmark = pytest.mark.browser
@@ -20,13 +20,6 @@ if CHROMIUM is None and not os.environ.get("CI"):
     )
 
 ALL_EIGHT = {"mcq", "tf", "multi", "cloze", "short", "numeric", "order", "match"}
-
-
-def _log_in(page, base: str, name: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _start(page, base: str, count: int, types: set[str] | None = None) -> int:
@@ -171,7 +164,7 @@ def _answer_with_keys(page, question: dict) -> None:
 def test_every_question_type_answered_with_the_keyboard_alone(live_server, page):
     base, app = live_server
     make_user(app, "keys")
-    _log_in(page, base, "keys")
+    browser_log_in(page, base, "keys")
     attempt_id = _start(page, base, count=8)
     questions = frozen(app, attempt_id)
     kinds = [q["type"] for q in questions.values()]
@@ -202,7 +195,7 @@ def test_every_question_type_answered_with_the_keyboard_alone(live_server, page)
 def test_digit_keys_are_typed_in_a_text_field_and_shown_as_hints(live_server, page):
     base, app = live_server
     make_user(app, "typist")
-    _log_in(page, base, "typist")
+    browser_log_in(page, base, "typist")
     attempt_id = _start(page, base, count=5, types={"short"})
     expect(page.locator("input[name=answer]")).to_be_focused()
     page.keyboard.type("12 x")
@@ -222,7 +215,7 @@ def test_digit_keys_are_typed_in_a_text_field_and_shown_as_hints(live_server, pa
 def test_flag_for_review_with_the_keyboard_without_reloading(live_server, page):
     base, app = live_server
     make_user(app, "flagger")
-    _log_in(page, base, "flagger")
+    browser_log_in(page, base, "flagger")
     attempt_id = _start(page, base, count=5, types={"short"})
     page.fill("input[name=answer]", "half typed")
     page.evaluate("window.notReloaded = true")
@@ -266,7 +259,7 @@ def test_flag_for_review_without_javascript(live_server, browser_without_js):
     base, app = live_server
     page = browser_without_js
     make_user(app, "nojs")
-    _log_in(page, base, "nojs")
+    browser_log_in(page, base, "nojs")
     attempt_id = _start(page, base, count=5, types={"order"})
     # The ordering question keeps its selects.
     assert page.locator("select[name=place_0]").is_visible()
@@ -296,7 +289,7 @@ def browser_without_js():
 def test_ordering_by_dragging_with_a_mouse_and_on_a_phone(live_server, page):
     base, app = live_server
     make_user(app, "dragger")
-    _log_in(page, base, "dragger")
+    browser_log_in(page, base, "dragger")
     attempt_id = _start(page, base, count=5, types={"order"})
     rows = page.locator("li.sortable-item")
     last = rows.nth(rows.count() - 1)

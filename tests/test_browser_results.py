@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import CHROMIUM, PASSWORD, make_user
+from tests.conftest import CHROMIUM, browser_log_in, make_user
 from tests.quiz_helpers import frozen
 
 pytestmark = pytest.mark.browser
@@ -21,10 +21,7 @@ if CHROMIUM is None and not os.environ.get("CI"):
 def test_practise_what_i_missed_from_the_results_then_history_on_a_phone(live_server, page):
     base, app = live_server
     make_user(app, "practising-learner")
-    page.goto(base + "/login")
-    page.fill("input[name=name]", "practising-learner")
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    browser_log_in(page, base, "practising-learner")
 
     page.select_option("select[name=b1-language]", "en")
     page.fill("input[name=b1-count]", "5")

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.conftest import CHROMIUM, PASSWORD, make_user
+from tests.conftest import CHROMIUM, browser_log_in, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -20,10 +20,7 @@ if CHROMIUM is None and not os.environ.get("CI"):
 def test_the_question_form_shows_a_types_fields_without_saving(live_server, page):
     base, app = live_server
     make_user(app, "maestra", role="teacher")
-    page.goto(base + "/login")
-    page.fill("input[name=name]", "maestra")
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    browser_log_in(page, base, "maestra")
     page.goto(base + "/teach/")
     page.fill("input[name=slug]", "lesson")
     page.check("input[name=languages][value=en]")

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.conftest import CHROMIUM, PASSWORD, answer_shown_question, make_user
+from tests.conftest import CHROMIUM, answer_shown_question, browser_log_in, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -37,10 +37,7 @@ def test_a_teacher_builds_a_bank_and_a_student_takes_it(live_server, page, tmp_p
     base, app = live_server
     make_user(app, "maestra", role="teacher")
 
-    page.goto(base + "/login")
-    page.fill("input[name=name]", "maestra")
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    browser_log_in(page, base, "maestra")
     page.goto(base + "/teach/")
     page.fill("input[name=slug]", "lesson")
     page.check("input[name=languages][value=en]")
