@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+from quizapp.core.authored import AuthoredQuestion, Choice
+from quizapp.core.bank import Bank, BankQuestion
 from quizapp.core.question_types import TYPES
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Response
@@ -105,3 +107,28 @@ def attempt(app, attempt_id):
     """The stored attempt."""
     with app.app_context():
         return db.session.get(Attempt, attempt_id)
+
+
+def written_bank(slug: str, count: int = 6) -> Bank:
+    """A bank of `count` hand-written English multiple-choice questions and no facts."""
+    questions = [
+        BankQuestion(
+            str(n),
+            AuthoredQuestion(
+                "mcq",
+                f"Hand-written question {n}?",
+                choices=[Choice(f"right {n}", True), Choice(f"wrong {n}", False)],
+                language="en",
+            ),
+        )
+        for n in range(count)
+    ]
+    return Bank(
+        id=slug,
+        title={"en": f"Bank {slug}"},
+        description={"en": ""},
+        subject="test",
+        licence="CC0",
+        languages=["en"],
+        questions=questions,
+    )

@@ -7,15 +7,20 @@ from html import unescape
 
 import pytest
 
-from quizapp.core.authored import AuthoredQuestion, Choice
-from quizapp.core.bank import Bank, BankQuestion
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Response, User
 from quizapp.models import Bank as StoredBank
 from quizapp.services import attempts
 from quizapp.services.permissions import NotFound
 from tests.conftest import csrf_token, log_in, make_user
-from tests.quiz_helpers import ALL_TYPES, frozen, right_answer_form, start, wrong_answer_form
+from tests.quiz_helpers import (
+    ALL_TYPES,
+    frozen,
+    right_answer_form,
+    start,
+    written_bank,
+    wrong_answer_form,
+)
 
 
 def _finish(app, client, attempt_id: int, right: set[int]) -> dict[int, dict]:
@@ -61,30 +66,6 @@ def _user(app, name: str) -> User:
     return db.session.scalar(db.select(User).where(User.name == name))
 
 
-def _written_bank(slug: str, count: int = 6) -> Bank:
-    questions = [
-        BankQuestion(
-            str(n),
-            AuthoredQuestion(
-                "mcq",
-                f"Hand-written question {n}?",
-                choices=[Choice(f"right {n}", True), Choice(f"wrong {n}", False)],
-                language="en",
-            ),
-        )
-        for n in range(count)
-    ]
-    return Bank(
-        id=slug,
-        title={"en": f"Bank {slug}"},
-        description={"en": ""},
-        subject="test",
-        licence="CC0",
-        languages=["en"],
-        questions=questions,
-    )
-
-
 def test_practice_asks_exactly_the_missed_facts_in_other_forms(app, student_client):
     attempt_id = start(student_client, count=7, types=ALL_TYPES)
     right = {1, 2}
@@ -125,7 +106,7 @@ def test_hand_written_questions_are_asked_again(app, student_client):
     from quizapp.services.banks import store_bank
 
     with app.app_context():
-        store_bank(_written_bank("written"), "w")
+        store_bank(written_bank("written"), "w")
         db.session.commit()
         bank_id = db.session.scalar(db.select(StoredBank.id).where(StoredBank.slug == "written"))
     response = student_client.post(
@@ -264,7 +245,7 @@ def test_bank_cards_count_hand_written_questions_too(app, client):
     from quizapp.services.banks import store_bank
 
     with app.app_context():
-        store_bank(_written_bank("written", 3), "w")
+        store_bank(written_bank("written", 3), "w")
         db.session.commit()
     page = client.get("/").get_data(as_text=True)
     assert "English: 3 hand-written questions" in page

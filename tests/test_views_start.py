@@ -8,11 +8,9 @@ from html import unescape
 
 import pytest
 
-from quizapp.core.authored import AuthoredQuestion, Choice
-from quizapp.core.bank import Bank, BankQuestion
 from quizapp.extensions import db
 from quizapp.models import Attempt
-from tests.quiz_helpers import frozen
+from tests.quiz_helpers import frozen, written_bank
 from tests.test_translations import compiled  # noqa: F401 - the Spanish catalogue, compiled
 
 
@@ -53,30 +51,6 @@ def _ticked(fieldset: str) -> set[str]:
 
 def _offered(fieldset: str) -> set[str]:
     return set(re.findall(r'value="(\w+)"', fieldset))
-
-
-def _written_bank(slug: str, count: int = 6) -> Bank:
-    questions = [
-        BankQuestion(
-            str(n),
-            AuthoredQuestion(
-                "mcq",
-                f"Question {n}?",
-                choices=[Choice(f"right {n}", True), Choice(f"wrong {n}", False)],
-                language="en",
-            ),
-        )
-        for n in range(count)
-    ]
-    return Bank(
-        id=slug,
-        title={"en": f"Bank {slug}"},
-        description={"en": ""},
-        subject="test",
-        licence="CC0",
-        languages=["en"],
-        questions=questions,
-    )
 
 
 def test_the_form_offers_per_language_only_the_types_the_bank_can_make(app, student_client, bank):
@@ -187,7 +161,7 @@ def test_the_shortfall_page_speaks_spanish(compiled, app, student_client):  # no
 
 
 def test_a_failed_start_leaves_the_other_banks_forms_alone(app, student_client):
-    _store(app, _written_bank("second"))
+    _store(app, written_bank("second"))
     second = _bank_id(app, "second")
     data = {"b1-language": "es", "b1-count": "3", "b1-types_es": ["short", "mcq"]}
     response = student_client.post("/banks/romania-ww2/start", data=data)
@@ -214,7 +188,7 @@ def test_an_empty_bank_is_not_listed_and_cannot_be_started(
     student_client,
     language,
 ):
-    empty = replace(_written_bank("empty", 0), languages=["en", "es"])
+    empty = replace(written_bank("empty", 0), languages=["en", "es"])
     _store(app, empty)
     headers = {"Accept-Language": language}
     page = student_client.get("/", headers=headers).get_data(as_text=True)
