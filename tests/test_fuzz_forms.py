@@ -186,7 +186,7 @@ def _ok(response, label) -> None:
 @pytest.fixture
 def world(app) -> World:
     from quizapp.web.forms import EmptyForm
-    from quizapp.web.teach_forms import (
+    from quizapp.web.teach.forms import (
         BankForm,
         EditorForm,
         FactForm,

@@ -185,7 +185,8 @@ def _number_fields():
     from wtforms import DecimalField, FloatField
     from wtforms.fields import FieldList, FormField
 
-    from quizapp.web import forms, teach_forms
+    from quizapp.web import forms
+    from quizapp.web.teach import forms as teach_forms
 
     found = []
 

@@ -34,12 +34,10 @@ def register(app: Flask) -> None:
         quiz,
         sources,
         teach,
-        teach_sharing,
     )
 
     formatting.install(app)
     numbers.install(app)  # before any route is added: every <int:...> is then bounded
-    assert teach_sharing.bp is teach.bp  # its routes are the teachers' area's
     for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp, teach.bp, admin.bp, i18n.bp):
         app.register_blueprint(blueprint)
     ops.register(app)

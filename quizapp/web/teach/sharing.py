@@ -14,8 +14,8 @@ from quizapp.extensions import db
 from quizapp.services import sharing
 from quizapp.services.authoring import AuthoringError
 from quizapp.web.forms import EmptyForm
-from quizapp.web.teach import _bank, _flash_problems, bp
-from quizapp.web.teach_forms import EditorForm
+from quizapp.web.teach.access import _bank, _flash_problems, bp
+from quizapp.web.teach.forms import EditorForm
 
 
 @bp.route("/banks/<slug>/editors", methods=["POST"])
