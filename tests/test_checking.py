@@ -153,3 +153,45 @@ def test_checking_never_crashes_on_any_text(typed):
 )
 def test_a_contrast_word_is_never_a_typo_of_another(given, key, kind, right):
     assert answers_match(given, [key], kind) is right
+
+
+@pytest.mark.parametrize(
+    ("given", "key", "kind", "right"),
+    [
+        # A day in words reads as the day (the review's 201-13, 203-9, 204-7).
+        ("primero de septiembre de 1939", "1 de septiembre de 1939", "date", True),
+        ("el primero de septiembre de 1939", "1 de septiembre de 1939", "date", True),
+        ("the first of September 1939", "1 September 1939", "date", True),
+        ("September first, 1939", "1 September 1939", "date", True),
+        ("second of September 1939", "1 September 1939", "date", False),
+        ("primero de octubre de 1939", "1 de septiembre de 1939", "date", False),
+        # Ordinals in figures or words name the same thing (the review's 204-11).
+        ("1ª Guerra Mundial", "Primera Guerra Mundial", "event", True),
+        ("la 1.ª Guerra Mundial", "Primera Guerra Mundial", "event", True),
+        ("1st World War", "First World War", "event", True),
+        ("2ª Guerra Mundial", "Primera Guerra Mundial", "event", False),
+        ("Segunda Guerra Mundial", "Primera Guerra Mundial", "event", False),
+        ("Second World War", "1st World War", "event", False),
+    ],
+)
+def test_days_and_ordinals_in_words_or_figures(given, key, kind, right):
+    assert answers_match(given, [key], kind) is right
+
+
+def test_a_range_of_months_makes_neither_month_the_known_one():
+    """ "Mayo a junio de 1940": a month added to the year is not known, so neither end of the
+    range is taken for the date (before, "junio" was kept and "mayo" refused)."""
+    from quizapp.core.values import find_dates
+
+    for text in (
+        "la Caída de Francia (mayo a junio de 1940)",
+        "between May and June 1940",
+        "May–June 1940",
+    ):
+        assert [(d.date.year, d.date.month) for d in find_dates(text)] == [(1940, 5), (1940, 6)]
+    # With both months among the accepted forms, either is right, and a day in it is not known.
+    accepted = ["1940", "mayo de 1940", "junio de 1940"]
+    assert answers_match("mayo de 1940", accepted, "year")
+    assert answers_match("junio de 1940", accepted, "year")
+    assert not answers_match("julio de 1940", accepted, "year")
+    assert not answers_match("22 de junio de 1940", accepted, "year")

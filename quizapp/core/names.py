@@ -175,10 +175,43 @@ def thing_readings(words: list[str], kind: str, language: str | None) -> set[tup
     return readings
 
 
+# Ordinals written in words or in figures read alike ("Primera Guerra Mundial", "1.ª Guerra
+# Mundial", "First World War", "1st World War"); ordinal indicators are already dropped
+# ("1ª" is "1", see characters.drop_ordinal_indicators).
+ORDINAL_FIGURES = {
+    word: str(value)
+    for value, words in enumerate(
+        (
+            "first 1st primero primera primer",
+            "second 2nd segundo segunda",
+            "third 3rd tercero tercera tercer",
+            "fourth 4th cuarto cuarta",
+            "fifth 5th quinto quinta",
+            "sixth 6th sexto sexta",
+            "seventh 7th septimo septima",
+            "eighth 8th octavo octava",
+            "ninth 9th noveno novena",
+            "tenth 10th decimo decima",
+        ),
+        start=1,
+    )
+    for word in words.split()
+}
+
+
 def readings(words: list[str], kind: str, language: str | None, *, key: bool) -> set[tuple]:
-    """Every reading of a name by its kind; `key` for an accepted form (stricter for persons)."""
+    """Every reading of a name by its kind; `key` for an accepted form (stricter for persons).
+
+    A name with an ordinal is also read with the ordinal as a figure (ORDINAL_FIGURES)."""
     if not words:
         return set()
+    figures = [ORDINAL_FIGURES.get(word, word) for word in words]
+    if figures != words:
+        return _readings(words, kind, language, key) | _readings(figures, kind, language, key)
+    return _readings(words, kind, language, key)
+
+
+def _readings(words: list[str], kind: str, language: str | None, key: bool) -> set[tuple]:
     if kind == "person":
         return person_key_readings(words) if key else person_readings(words)
     if kind in NAME_KINDS:
@@ -196,8 +229,7 @@ def _allowed(length: int, table: tuple[tuple[int, int], ...]) -> int:
 # Words that tell one place, rank or order from another and lie a typo apart from a word of
 # the same set ("southern" is two letters from "northern", "oriental" from "occidental" is
 # not, but "este" is one from "oeste"): a different one is another answer, never a typo.
-CONTRAST_WORDS = frozenset(
-    """
+_CONTRAST = """
     north south east west northern southern eastern western northeast northwest southeast
     southwest northeastern northwestern southeastern southwestern upper lower inner outer
     greater lesser higher first second third fourth fifth sixth seventh eighth ninth tenth
@@ -206,8 +238,8 @@ CONTRAST_WORDS = frozenset(
     superior inferior alto alta altos altas bajo baja bajos bajas mayor menor primero primera
     segundo segunda tercero tercera cuarto cuarta quinto quinta sexto sexta septimo septima
     octavo octava noveno novena decimo decima
-    """.split()
-)
+    """
+CONTRAST_WORDS = frozenset(_CONTRAST.split())
 
 
 def _fixed(word: str) -> bool:
