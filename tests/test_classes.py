@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, Bank, ClassMembership, SchoolClass, User
-from quizapp.services import classes
+from quizapp.services import class_lists, classes
 from quizapp.services.classes import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -315,7 +315,7 @@ def test_what_a_co_teacher_may_do(world):
     school_class = world.school_class
     classes.rename_class(world.coteacher, school_class, "3º B (tarde)")
     assert school_class.name == "3º B (tarde)"
-    assert classes.learners_page(world.coteacher, school_class, 1, 10).total == 1
+    assert class_lists.learners_page(world.coteacher, school_class, 1, 10).total == 1
     for owner_only in (
         lambda: classes.set_archived(world.coteacher, school_class, True),
         lambda: classes.add_teacher(world.coteacher, school_class, "ajena"),
@@ -344,7 +344,7 @@ def test_a_co_teacher_demoted_to_student_loses_the_class_at_once(world):
     with pytest.raises(Forbidden):
         classes.get_class(world.coteacher, world.school_class.id, "teach")
     with pytest.raises(Forbidden):
-        classes.taught_classes(world.coteacher)
+        class_lists.taught_classes(world.coteacher)
     classes.get_class(world.coteacher, world.school_class.id, "member")  # may still leave
 
 
@@ -358,9 +358,9 @@ def test_teachers_of_another_class_and_students_see_nothing_of_it(world):
         "remove_learner": lambda u: classes.remove_learner(u, school_class, world.learner.id),
         "add_teacher": lambda u: classes.add_teacher(u, school_class, "jefa"),
         "remove_teacher": lambda u: classes.remove_teacher(u, school_class, world.coteacher.id),
-        "teachers": lambda u: classes.class_teachers(u, school_class),
-        "learners": lambda u: classes.learners_page(u, school_class, 1, 10),
-        "results": lambda u: classes.learner_results(u, school_class, [world.learner.id]),
+        "teachers": lambda u: class_lists.class_teachers(u, school_class),
+        "learners": lambda u: class_lists.learners_page(u, school_class, 1, 10),
+        "results": lambda u: class_lists.learner_results(u, school_class, [world.learner.id]),
         "leave": lambda u: classes.leave_class(u, school_class),
     }
     for who in ("outsider", "admin", "student"):
@@ -383,18 +383,18 @@ def test_each_teacher_lists_only_their_classes(world):
     archived = classes.create_class(world.owner, "Old class")
     classes.set_archived(world.owner, archived, True)
     db.session.commit()
-    mine = classes.taught_classes(world.owner)
+    mine = class_lists.taught_classes(world.owner)
     assert [(row.school_class.name, row.role, row.learners) for row in mine] == [
         ("3º B", "owner", 2),
         ("Old class", "owner", 0),
     ]
-    assert [(r.school_class.name, r.role) for r in classes.taught_classes(world.coteacher)] == [
+    assert [(r.school_class.name, r.role) for r in class_lists.taught_classes(world.coteacher)] == [
         ("3º B", "teacher")
     ]
-    assert [row.school_class.name for row in classes.taught_classes(world.outsider)] == ["4º A"]
-    assert classes.taught_classes(world.admin) == []
+    assert [row.school_class.name for row in class_lists.taught_classes(world.outsider)] == ["4º A"]
+    assert class_lists.taught_classes(world.admin) == []
     with pytest.raises(Forbidden):
-        classes.taught_classes(world.student)
+        class_lists.taught_classes(world.student)
     taught = set(
         db.session.scalars(db.select(SchoolClass.id).where(classes.taught_clause(world.coteacher)))
     )
@@ -407,17 +407,17 @@ def test_each_teacher_lists_only_their_classes(world):
 def test_a_learner_lists_their_open_classes_with_their_teachers(world):
     classes.join_class(world.learner, world.other_class.join_code)
     db.session.commit()
-    rows = classes.joined_classes(world.learner)
+    rows = class_lists.joined_classes(world.learner)
     assert [(row.school_class.name, row.teachers) for row in rows] == [
         ("3º B", ["duena", "coprofe"]),
         ("4º A", ["ajena"]),
     ]
-    assert classes.teacher_names(world.school_class) == ["duena", "coprofe"]
+    assert class_lists.teacher_names(world.school_class) == ["duena", "coprofe"]
     classes.set_archived(world.outsider, world.other_class, True)
-    assert [row.school_class.name for row in classes.joined_classes(world.learner)] == ["3º B"]
-    assert classes.joined_classes(world.student) == []
-    assert classes.joined_classes(world.owner) == []  # teaching is not being in a class
-    assert [m.user.name for m in classes.class_teachers(world.learner, world.school_class)] == [
+    assert [row.school_class.name for row in class_lists.joined_classes(world.learner)] == ["3º B"]
+    assert class_lists.joined_classes(world.student) == []
+    assert class_lists.joined_classes(world.owner) == []  # teaching is not being in a class
+    assert [m.user.name for m in class_lists.class_teachers(world.learner, world.school_class)] == [
         "duena",
         "coprofe",
     ]
@@ -457,10 +457,10 @@ def test_the_learners_page_and_their_results_per_bank(world):
             )
         )
     db.session.commit()
-    page = classes.learners_page(world.owner, world.school_class, 1, 10)
+    page = class_lists.learners_page(world.owner, world.school_class, 1, 10)
     assert [row.user.name for row in page.items] == ["ana", "miembro"]
     ids = [row.user_id for row in page.items] + [world.spare.id]
-    results = classes.learner_results(world.owner, world.school_class, ids)
+    results = class_lists.learner_results(world.owner, world.school_class, ids)
     assert set(results) == {world.learner.id, world.student.id}
     (learner,) = results[world.learner.id]
     assert (learner.bank_id, learner.attempts) == (bank.id, 2)
@@ -470,9 +470,9 @@ def test_the_learners_page_and_their_results_per_bank(world):
     assert student.average == pytest.approx(50.0)
     # The private bank's owner teaches the learner too: they see it.
     classes.add_teacher(world.owner, world.school_class, "ajena")
-    seen = classes.learner_results(world.outsider, world.school_class, [world.learner.id])
+    seen = class_lists.learner_results(world.outsider, world.school_class, [world.learner.id])
     assert {r.bank_id for r in seen[world.learner.id]} == {bank.id, private.id}
-    assert classes.learner_results(world.owner, world.school_class, []) == {}
+    assert class_lists.learner_results(world.owner, world.school_class, []) == {}
 
 
 def test_learner_id_select_lists_only_learners(world):

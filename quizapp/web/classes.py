@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 
 from quizapp.extensions import db, limiter
 from quizapp.models import SchoolClass
-from quizapp.services import classes, permissions
+from quizapp.services import class_lists, classes, permissions
 from quizapp.services.classes import ClassError
 from quizapp.web.class_forms import ClassNameForm, CoTeacherForm, JoinForm
 from quizapp.web.forms import EmptyForm
@@ -75,11 +75,11 @@ def index():
 
 
 def _index(create_form: ClassNameForm, join_form: JoinForm, status: int = 200):
-    taught = classes.taught_classes(current_user) if current_user.is_teacher else []
+    taught = class_lists.taught_classes(current_user) if current_user.is_teacher else []
     return render_template(
         "classes/index.html",
         taught=taught,
-        joined=classes.joined_classes(current_user),
+        joined=class_lists.joined_classes(current_user),
         create_form=create_form,
         join_form=join_form,
     ), status
@@ -121,7 +121,7 @@ def show(class_id: int):
     results per bank, the teachers and the settings; for a learner, who teaches it."""
     school_class = _class(class_id, "member")
     membership = classes.membership(current_user, school_class)
-    teachers = classes.class_teachers(current_user, school_class)
+    teachers = class_lists.class_teachers(current_user, school_class)
     if not classes.teaches(current_user, school_class):
         return render_template(
             "classes/joined.html",
@@ -131,9 +131,9 @@ def show(class_id: int):
             button=EmptyForm(formdata=None),
         )
     page = page_argument()
-    learners = classes.learners_page(current_user, school_class, page, LEARNERS_PER_PAGE)
+    learners = class_lists.learners_page(current_user, school_class, page, LEARNERS_PER_PAGE)
     pages = last_page_or_404(page, learners.total or 0, LEARNERS_PER_PAGE)
-    results = classes.learner_results(
+    results = class_lists.learner_results(
         current_user, school_class, [row.user_id for row in learners.items]
     )
     return render_template(
@@ -322,5 +322,5 @@ def join_link(code: str):
         school_class=school_class,
         code=code,
         membership=classes.membership(current_user, school_class),
-        teachers=classes.teacher_names(school_class),
+        teachers=class_lists.teacher_names(school_class),
     )

@@ -29,7 +29,7 @@ from quizapp.core import results
 from quizapp.core.question_types import TYPES, Question
 from quizapp.extensions import db, limiter
 from quizapp.models import Bank, Passage, Source
-from quizapp.services import attempts, banks, classes, permissions
+from quizapp.services import attempts, banks, class_lists, permissions
 from quizapp.web.class_forms import JoinForm
 from quizapp.web.forms import (
     LANGUAGE_NAMES,
@@ -112,7 +112,7 @@ def _render_home(listed: list):
         "quiz/home.html",
         banks=listed,
         unfinished=attempts.unfinished_attempts(current_user) if logged_in else [],
-        joined=classes.joined_classes(current_user) if logged_in else [],
+        joined=class_lists.joined_classes(current_user) if logged_in else [],
         join_form=JoinForm(formdata=None),
     )
 
