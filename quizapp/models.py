@@ -218,6 +218,7 @@ class Attempt(db.Model):
 
     user: Mapped[User] = relationship()
     bank: Mapped[Bank] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
     )

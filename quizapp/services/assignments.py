@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 
 from quizapp.core import assignment_rules as rules
 from quizapp.core.generation import GenerationError
-from quizapp.core.grading import GRADING_METHODS
+from quizapp.core.grading import GRADING_METHODS, GradedAttempt, final_grade
 from quizapp.core.question_types import Question
 from quizapp.database import begin_write
 from quizapp.extensions import db
@@ -43,6 +43,7 @@ from quizapp.models import (
     utcnow,
 )
 from quizapp.services import classes, permissions
+from quizapp.services.assignment_windows import base_window, window_for
 from quizapp.services.attempts import MAX_QUESTIONS, MIN_QUESTIONS
 from quizapp.services.attempts.starting import freeze_attempt
 from quizapp.services.banks import question_pool
@@ -117,7 +118,9 @@ def create_assignment(
         raise permissions.NotFound(str(settings.bank_id))
     title = " ".join(settings.title.split())
     if not title or len(title) > TITLE_MAX:
-        raise AssignmentError(_("Give the assignment a title of up to %(n)d characters.", n=TITLE_MAX))
+        raise AssignmentError(
+            _("Give the assignment a title of up to %(n)d characters.", n=TITLE_MAX)
+        )
     if settings.language not in bank.languages:
         raise AssignmentError(_("This bank has no questions in this language."))
     if not MIN_QUESTIONS <= settings.count <= MAX_QUESTIONS:
@@ -191,42 +194,6 @@ def get_assignment(user: User, assignment_id: int, need: str = "teach") -> Assig
     return assignment
 
 
-def base_window(assignment: Assignment) -> rules.Window:
-    """The assignment's own settings as a rules window."""
-    return rules.Window(
-        assignment.opens_at,
-        assignment.closes_at,
-        assignment.attempts_allowed,
-        assignment.time_limit_minutes,
-        assignment.review,
-    )
-
-
-def window_for(assignment: Assignment, user_id: int) -> rules.Window:
-    """One learner's effective window: the assignment's, with their override if any."""
-    override = db.session.scalar(
-        sa.select(AssignmentOverride).where(
-            AssignmentOverride.assignment_id == assignment.id,
-            AssignmentOverride.user_id == user_id,
-        )
-    )
-    window = base_window(assignment)
-    if override is None:
-        return window
-    window = rules.effective(
-        window, closes_at=override.closes_at, extra_attempts=override.extra_attempts
-    )
-    if override.time_limit_minutes:
-        window = rules.Window(
-            window.opens_at,
-            window.closes_at,
-            window.attempts_allowed,
-            override.time_limit_minutes,
-            window.review,
-        )
-    return window
-
-
 def _counts(assignment_id: int, user_id: int) -> tuple[int, int]:
     """(attempts started, attempts finished) by the learner at the assignment (one query)."""
     started, finished = db.session.execute(
@@ -276,9 +243,7 @@ def start_attempt(user: User, assignment_id: int, seed: int | None = None) -> At
     # PostgreSQL: lock the learner's membership row so that two starts at once are counted one
     # after the other (SQLite's IMMEDIATE transaction already admits one writer).
     db.session.execute(
-        sa.select(ClassMembership.id)
-        .where(ClassMembership.id == member.id)
-        .with_for_update()
+        sa.select(ClassMembership.id).where(ClassMembership.id == member.id).with_for_update()
     )
     open_attempt = db.session.scalar(
         sa.select(Attempt).where(
@@ -315,28 +280,6 @@ def start_attempt(user: User, assignment_id: int, seed: int | None = None) -> At
         assignment_id=assignment_key,
         in_write=True,
     )
-
-
-def review_open(attempt_id: int, user_id: int, finished: bool) -> bool:
-    """Whether the learner may now see verdicts, right answers and sources of the attempt: always
-    for an attempt outside assignments, else as the assignment's review timing says for them."""
-    assignment_id = db.session.scalar(
-        sa.select(Attempt.assignment_id).where(Attempt.id == attempt_id)
-    )
-    if assignment_id is None:
-        return True
-    assignment = db.session.get(Assignment, assignment_id)
-    window = window_for(assignment, user_id)
-    return rules.review_open(window, utcnow(), attempt_finished=finished)
-
-
-def review_opens_at(attempt: Attempt) -> dt.datetime | None:
-    """When review opens for an attempt whose review is closed (None: once it is finished)."""
-    if attempt.assignment_id is None:
-        return None
-    assignment = db.session.get(Assignment, attempt.assignment_id)
-    window = window_for(assignment, attempt.user_id)
-    return window.closes_at if window.review == rules.AFTER_CLOSE else None
 
 
 @dataclass(frozen=True)
@@ -494,12 +437,12 @@ def set_override(
     if not member or member.role != "learner":
         raise permissions.NotFound(str(learner_id))
     if not 0 <= extra_attempts <= MAX_ATTEMPTS:
-        raise AssignmentError(
-            _("Give between 0 and %(high)d extra attempts.", high=MAX_ATTEMPTS)
-        )
+        raise AssignmentError(_("Give between 0 and %(high)d extra attempts.", high=MAX_ATTEMPTS))
     _check_schedule(assignment.opens_at, closes_at, None, time_limit_minutes)
     if closes_at is None and not extra_attempts and not time_limit_minutes:
-        raise AssignmentError(_("An override needs a closing time, extra attempts or a time limit."))
+        raise AssignmentError(
+            _("An override needs a closing time, extra attempts or a time limit.")
+        )
     begin_write()
     override = db.session.scalar(
         sa.select(AssignmentOverride).where(
@@ -539,3 +482,129 @@ def overrides_of(assignment: Assignment) -> list[tuple[AssignmentOverride, str]]
         .order_by(User.name)
     ).all()
     return [(o, name) for o, name in rows]
+
+
+def assignable_banks(user: User) -> list[Bank]:
+    """The banks a teacher may assign: those they may see and that are not archived, by slug."""
+    return list(
+        db.session.scalars(
+            sa.select(Bank)
+            .where(permissions.viewable_clause(user), Bank.archived.is_(False))
+            .order_by(Bank.slug)
+        )
+    )
+
+
+def learners_of(school_class: SchoolClass) -> list[User]:
+    """The class's learners by name (for choosing one; the caller checks the right to)."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.id.in_(classes.learner_id_select(school_class.id)))
+            .order_by(User.name)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LearnerView:
+    """One learner's standing on an assignment: window, state and their attempts."""
+
+    window: rules.Window
+    state: str
+    attempts_left: int | None
+    can_start: bool
+    open_attempt_id: int | None
+    attempts: list[Attempt]
+    grade: float | None  # by the assignment's grading method, % of the maximum
+
+
+def _percentage(attempt: Attempt) -> float:
+    return 100.0 * attempt.score / attempt.max_score if attempt.max_score else 0.0
+
+
+def learner_view(user: User, assignment: Assignment) -> LearnerView:
+    """The user's own standing on an assignment of their class (see LearnerView)."""
+    window = window_for(assignment, user.id)
+    mine = list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.assignment_id == assignment.id, Attempt.user_id == user.id)
+            .order_by(Attempt.started_at, Attempt.id)
+        )
+    )
+    finished = [a for a in mine if a.finished_at is not None]
+    now = utcnow()
+    state = rules.learner_state(window, now, started=len(mine), finished=len(finished))
+    open_attempt = next((a.id for a in mine if a.finished_at is None), None)
+    grade = final_grade(
+        assignment.grading_method,
+        [GradedAttempt(_percentage(a), a.finished_at, a.id) for a in finished],
+    )
+    return LearnerView(
+        window,
+        state,
+        rules.attempts_left(window, len(mine)),
+        open_attempt is None and rules.start_refusal(window, now, len(mine)) is None,
+        open_attempt if rules.is_open(window, now) else None,
+        mine,
+        grade,
+    )
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    """One learner of the class on an assignment, as its teachers see them."""
+
+    user_id: int
+    name: str
+    started: int
+    finished: int
+    last_attempt_id: int | None
+    best: float | None
+
+    @property
+    def status(self) -> str:
+        """ "not_started", "in_progress" (an attempt open) or "finished"."""
+        if not self.started:
+            return "not_started"
+        return "in_progress" if self.started > self.finished else "finished"
+
+
+def learner_progress(user: User, assignment: Assignment) -> list[LearnerProgress]:
+    """Every learner of the class with their attempts started and finished, their latest
+    attempt and best percentage, by name (one grouped query). NotFound unless the user
+    teaches the class."""
+    school_class = db.session.get(SchoolClass, assignment.class_id)
+    classes.require_teaching(user, school_class)
+    percentage = sa.case(
+        (Attempt.max_score > 0, 100.0 * Attempt.score / Attempt.max_score), else_=0.0
+    )
+    rows = db.session.execute(
+        sa.select(
+            User.id,
+            User.name,
+            sa.func.count(Attempt.id),
+            sa.func.count(Attempt.finished_at),
+            sa.func.max(Attempt.id),
+            sa.func.max(sa.case((Attempt.finished_at.is_not(None), percentage))),
+        )
+        .join(
+            ClassMembership,
+            sa.and_(
+                ClassMembership.user_id == User.id,
+                ClassMembership.class_id == school_class.id,
+                ClassMembership.role == "learner",
+            ),
+        )
+        .outerjoin(
+            Attempt,
+            sa.and_(Attempt.user_id == User.id, Attempt.assignment_id == assignment.id),
+        )
+        .group_by(User.id, User.name)
+        .order_by(User.name)
+    ).all()
+    return [
+        LearnerProgress(uid, name, int(s), int(f), last, None if best is None else float(best))
+        for uid, name, s, f, last, best in rows
+    ]

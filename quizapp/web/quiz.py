@@ -29,7 +29,8 @@ from quizapp.core import results
 from quizapp.core.question_types import TYPES, Question
 from quizapp.extensions import db, limiter
 from quizapp.models import Bank, Passage, Source
-from quizapp.services import attempts, banks, permissions
+from quizapp.services import assignment_windows, attempts, banks, permissions
+from quizapp.web import formatting
 from quizapp.web.forms import (
     LANGUAGE_NAMES,
     TYPE_NAMES,
@@ -345,6 +346,18 @@ def question(attempt_id: int, position: int):
             # A second answer (double click, replay, back button): the first one stands.
             flash(_("This question was already answered; your first answer is kept."), "info")
         return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
+    finished = page.attempt.finished_at is not None
+    if not assignment_windows.review_open(page.attempt.assignment_id, current_user.id, finished):
+        return render_template(
+            "quiz/recorded.html",
+            attempt=page.attempt,
+            item=page.item,
+            question=question,
+            total=page.total,
+            next_position=page.next_position,
+            nav=attempts.attempt_map(current_user, attempt_id),
+            review_note=_review_note(page.attempt.assignment_id, finished),
+        )
     return render_template(
         "quiz/feedback.html",
         attempt=page.attempt,
@@ -497,12 +510,19 @@ def review(attempt_id: int):
         position = attempts.next_unanswered(attempt)
         if position is not None:
             return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+    finished = attempt.finished_at is not None
+    if own and not assignment_windows.review_open(attempt.assignment_id, current_user.id, finished):
+        return render_template(
+            "quiz/attempt_recorded.html",
+            attempt=attempt,
+            assignment=attempt.assignment,
+            review_note=_review_note(attempt.assignment_id, finished),
+        )
     answers = attempts.answers_of(attempt)
     rows = [
         (item, answer.question, item.response)
         for item, answer in zip(attempt.items, answers, strict=True)
     ]
-    finished = attempt.finished_at is not None
     offered = own and finished and permissions.can_take(current_user, attempt.bank)
     grid = [
         (item.position, results.outcome(answer))
@@ -518,11 +538,25 @@ def review(attempt_id: int):
         by_topic=results.topic_breakdown(answers) if finished else [],
         missed=len(attempts.missed_in(answers)) if offered else 0,
         offered=offered,
-        same_settings=_same_settings(attempt) if offered else None,
+        # An assignment's settings are the teacher's: a quiz of one's own is started from home.
+        same_settings=_same_settings(attempt) if offered and not attempt.assignment_id else None,
         duration=attempts.duration(attempt),
         finish_form=EmptyForm(),
         action_form=EmptyForm(),
     )
+
+
+def _review_note(assignment_id: int | None, finished: bool) -> str:
+    """When the learner will see right answers and sources of an assignment's attempt."""
+    opens = assignment_windows.review_opens_for(assignment_id, current_user.id)
+    if opens is not None:
+        return _(
+            "Right answers and sources are shown once the assignment closes, %(when)s.",
+            when=formatting.when(opens),
+        )
+    if not finished:
+        return _("Right answers and sources are shown once you finish the attempt.")
+    return _("Right answers and sources are shown once the assignment closes.")
 
 
 def _same_settings(attempt) -> dict[str, object] | None:

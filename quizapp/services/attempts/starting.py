@@ -15,6 +15,7 @@ from quizapp.core.question_types import TYPES, Question
 from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Bank, User, utcnow
+from quizapp.services.assignment_windows import review_open
 from quizapp.services.attempts.access import attempt_for
 from quizapp.services.attempts.errors import NothingMissed, QuizError, QuizShortfall
 from quizapp.services.attempts.review import answers_of, missed_in
@@ -114,6 +115,9 @@ def practise_missed(user: User, attempt_id: int, seed: int | None = None) -> Att
         raise NotFound(str(attempt_id))
     if attempt.finished_at is None:
         raise QuizError(_("Finish this attempt first; then you can practise what you missed."))
+    if not review_open(attempt.assignment_id, user.id, finished=True):
+        # Practice shows the right answers: not before the assignment lets the learner see them.
+        raise QuizError(_("You can practise what you missed once this assignment's review opens."))
     bank = attempt.bank
     if not can_take(user, bank):
         raise QuizError(_("This bank is no longer offered, so it cannot make a practice quiz."))
