@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_REGISTER": "100 per hour",
     "RATELIMIT_WRONG_ANSWERS": "30 per minute",
     "RATELIMIT_START": "20 per minute",
+    # Join codes tried (typed, or join links opened) per user.
+    "RATELIMIT_JOIN": "30 per minute",
     "RATELIMIT_HEADERS_ENABLED": False,
     # The time zone of dates and times for readers whose browser has not told theirs (an IANA
     # name such as "Europe/Bucharest"; QUIZAPP_TIMEZONE). The browser's, when known, wins.

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from quizapp.extensions import db
 
@@ -316,6 +316,65 @@ class PendingImport(db.Model):
     filename: Mapped[str] = mapped_column(String(256))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# A member of a class is its owner (the teacher who made it: exactly one), a co-teacher the
+# owner added, or a learner who joined with the code. Teaching rights also need a teacher
+# account (User.is_teacher), re-read on each request, as for banks.
+CLASS_ROLES = ("owner", "teacher", "learner")
+CLASS_TEACHING_ROLES = ("owner", "teacher")
+
+
+class SchoolClass(db.Model):
+    """A class: teachers and learners, joined with its join code (services.classes)."""
+
+    __tablename__ = "school_class"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # Stored bare and upper case (services.classes.JOIN_CODE_ALPHABET); shown as "ABCD-EFGH".
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # An archived class takes no new learners and leaves its learners' lists; its teachers
+    # still see it (and may restore it).
+    archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    # Write-only: a class may hold a thousand learners; read them with a paginated query.
+    memberships: WriteOnlyMapped[ClassMembership] = relationship(
+        back_populates="school_class", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ClassMembership(db.Model):
+    """One user in one class, with their role there (CLASS_ROLES)."""
+
+    __tablename__ = "class_membership"
+    __table_args__ = (
+        UniqueConstraint("class_id", "user_id"),
+        sa.CheckConstraint("role IN ('owner', 'teacher', 'learner')", name="role"),
+        # Exactly one owner per class (a partial unique index, on both databases).
+        sa.Index(
+            "uq_class_membership_one_owner",
+            "class_id",
+            unique=True,
+            sqlite_where=sa.text("role = 'owner'"),
+            postgresql_where=sa.text("role = 'owner'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("school_class.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="learner")
+    joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    school_class: Mapped[SchoolClass] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()
+
+    @property
+    def teaches(self) -> bool:
+        """Whether this membership is a teaching one (owner or co-teacher)."""
+        return self.role in CLASS_TEACHING_ROLES
 
 
 class RateLimitCounter(db.Model):

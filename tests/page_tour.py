@@ -61,6 +61,8 @@ class Site:
     finished_attempt: int = 0
     timed_attempt: int = 0
     gift_file: Path | None = None
+    class_id: int = 0
+    other_class_code: str = ""
 
     def url(self, path: str) -> str:
         """The full address of a path on the served app."""
@@ -173,7 +175,7 @@ def prepare(app, folder: Path) -> Site:
     from quizapp.core.authored import AuthoredQuestion, Choice
     from quizapp.extensions import db
     from quizapp.models import Bank
-    from quizapp.services import authoring, sharing
+    from quizapp.services import authoring, classes, sharing
     from quizapp.services.users import create_user
 
     site = Site(app=app)
@@ -245,6 +247,14 @@ def prepare(app, folder: Path) -> Site:
         db.session.commit()
         _finished_attempt(student, founding, "es", 5, 2, 6)
         site.finished_attempt = _finished_attempt(student, founding, "en", 7, 3, 1)
+
+        # A class the learner is in (with a co-teacher), and one whose join link she opens.
+        school_class = classes.create_class(teacher, "History 3B")
+        classes.join_class(student, school_class.join_code)
+        classes.join_class(spare, school_class.join_code)
+        other = classes.create_class(teacher, "History 4A")
+        db.session.commit()
+        site.class_id, site.other_class_code = school_class.id, other.join_code
     site.gift_file = folder / "old-questions.gift"
     site.gift_file.write_text(GIFT, encoding="utf-8")
     return site
@@ -314,7 +324,7 @@ def visitor_stops(page, site: Site, language: str) -> Iterator[str]:
 
 def student_stops(page, site: Site, language: str) -> Iterator[str]:
     """A learner's pages: home, the start confirmation, every question type with its
-    feedback, a timed question, results, history, sources, password."""
+    feedback, a timed question, results, history, classes and joining, sources, password."""
     page.goto(site.url("/"))
     yield "home"
     query = (
@@ -344,6 +354,14 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "results"
     page.goto(site.url("/history"))
     yield "history"
+    page.goto(site.url("/classes"))
+    yield "my-classes"
+    page.goto(site.url(f"/classes/{site.class_id}"))
+    yield "class-joined"
+    page.goto(site.url("/join"))
+    yield "join"
+    page.goto(site.url(f"/join/{site.other_class_code}"))
+    yield "join-link"
     page.goto(site.url("/sources"))
     yield "sources"
     page.goto(site.url("/sources/" + _first_document(site)))
@@ -353,7 +371,8 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
 
 
 def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
-    """A teacher's (and admin's) pages: banks, sources, facts, questions, imports, learners."""
+    """A teacher's (and admin's) pages: banks, sources, facts, questions, imports, classes,
+    learners."""
     lesson, source = site.lesson_slug, site.lesson_source
     page.goto(site.url("/"))
     yield "home"
@@ -393,7 +412,9 @@ def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     page.locator("main form.editor button[type=submit]").click()
     page.wait_for_load_state()
     yield "teach-import-preview"
-    page.goto(site.url("/class"))
+    page.goto(site.url("/classes"))
+    yield "classes"
+    page.goto(site.url(f"/classes/{site.class_id}"))
     yield "class"
     page.goto(site.url(f"/history/{site.student_id}"))
     yield "learner-history"

@@ -57,6 +57,7 @@ DARK_STOPS = frozenset(
         "teach-fact",
         "teach-question-mcq",
         "teach-import-preview",
+        "class",
         "admin-users",
     }
 )

@@ -227,6 +227,37 @@ def test_matching_pairs_labels_with_answers(pool, language):
         assert not check_answer(question, shuffled).correct
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_matching_set_keeps_to_one_family_and_one_precision(pool, bank, language):
+    """Events are never matched beside "year of ..." descriptions, and dated answers share
+    their precision (one full date among years would pair itself off)."""
+    facts = {f.id: f for f in bank.facts}
+    questions = list(_sets(pool, language, range(60), count=1, types=["match"]))
+    assert questions
+    for question in questions:
+        items = [facts[item["fact_id"]] for item in question.items]
+        kinds = {
+            "person" if f.kind == "person" else "dated" if f.kind in ("date", "year") else "other"
+            for f in items
+        }
+        assert len(kinds) == 1, [f.id for f in items]
+        if kinds == {"dated"}:
+            assert len({f.event for f in items}) == 1, [f.id for f in items]
+            shapes = set()
+            for f in items:
+                if f.kind == "year":
+                    shapes.add((True, False, False))
+                else:
+                    d = parse_date(f.answer)
+                    shapes.add((d.year is not None, d.month is not None, d.day is not None))
+            assert len(shapes) == 1, [f.answer for f in items]
+        if question.stem in (
+            "Match each event to its date.",
+            "Relaciona cada acontecimiento con su fecha.",
+        ):
+            assert all(f.event for f in items)
+
+
 def test_checkers_accept_the_key_and_refuse_a_distractor(pool):
     for question in _sets(pool, "en", range(10), count=7, types=["mcq", "tf", "short"]):
         assert check_answer(question, question.key).correct

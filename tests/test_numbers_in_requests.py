@@ -109,9 +109,10 @@ BAD_PAGES = [HUGE, "0", "-1", "abc", "1.5", "²", "9" * 5000, "2"]  # "2": past 
 
 def test_page_numbers_out_of_range_are_404_on_every_paginated_page(app, teacher_client):
     _create_bank(teacher_client)
+    class_page = teacher_client.post("/classes/new", data={"name": "3B"}).headers["Location"]
     pages = [
         ("/history", "page"),
-        ("/class", "page"),
+        (class_page, "page"),
         ("/teach/banks/lesson", "facts"),
         ("/teach/banks/lesson", "questions"),
     ]
@@ -124,11 +125,23 @@ def test_page_numbers_out_of_range_are_404_on_every_paginated_page(app, teacher_
             assert response.status_code == 404, (path, name, bad, response.status_code)
 
 
-def test_the_last_page_is_shown_and_the_one_after_it_is_404(app, teacher_client):
-    for number in range(21):  # the class view shows 20 learners a page; the teacher is one
-        make_user(app, f"learner{number:02d}")
-    assert teacher_client.get("/class?page=2").status_code == 200
-    assert teacher_client.get("/class?page=3").status_code == 404
+def test_the_last_page_is_shown_and_the_one_after_it_is_404(app, teacher, teacher_client):
+    from quizapp.extensions import db
+    from quizapp.models import User
+    from quizapp.services import classes
+    from quizapp.web.classes import LEARNERS_PER_PAGE
+
+    with app.app_context():
+        school_class = classes.create_class(db.session.get(User, teacher), "3B")
+        db.session.commit()
+        class_id, code = school_class.id, school_class.join_code
+    for number in range(LEARNERS_PER_PAGE + 1):  # one more than a class page shows
+        learner = make_user(app, f"learner{number:02d}")
+        with app.app_context():
+            classes.join_class(db.session.get(User, learner), code)
+            db.session.commit()
+    assert teacher_client.get(f"/classes/{class_id}?page=2").status_code == 200
+    assert teacher_client.get(f"/classes/{class_id}?page=3").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -578,7 +578,7 @@ def test_logged_in_pages_are_not_stored_and_static_files_may_be(app, people, cli
         assert client.get(url).headers["Cache-Control"] == "no-store"
     for who, urls in (
         ("student", ["/", "/history", "/sources", "/password"]),
-        ("owner", ["/teach/", "/teach/banks/romania-ww2", "/class"]),
+        ("owner", ["/teach/", "/teach/banks/romania-ww2", "/classes"]),
         ("admin", ["/admin/users"]),
     ):
         logged_in = _client(app, who)

@@ -152,12 +152,18 @@ def test_a_script_tag_in_a_user_name_is_refused_and_shown_as_text(client):
 def test_a_teacher_created_name_is_escaped_everywhere(app, teacher_client):
     from quizapp.extensions import db
     from quizapp.models import User
+    from quizapp.services import classes
 
     user_id = make_user(app, "odd.name")
     with app.app_context():
+        teacher = db.session.scalar(db.select(User).where(User.name == "profesora"))
+        school_class = classes.create_class(teacher, '<b>"3B"</b>')
+        classes.join_class(db.session.get(User, user_id), school_class.join_code)
         db.session.get(User, user_id).name = '"><img src=x onerror=alert(1)>'
         db.session.commit()
-    for url in ("/class", f"/history/{user_id}"):
+        class_page = f"/classes/{school_class.id}"
+    assert "&lt;b&gt;" in teacher_client.get("/classes").get_data(as_text=True)
+    for url in (class_page, f"/history/{user_id}"):
         page = teacher_client.get(url).get_data(as_text=True)
         assert "<img src=x" not in page and "&lt;img src=x" in page
 

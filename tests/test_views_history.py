@@ -79,14 +79,19 @@ def test_a_student_cannot_see_another_learners_history(app, student_client, stud
     other_id = make_user(app, "boris")
     assert student_client.get(f"/history/{other_id}").status_code == 404
     assert student_client.get(f"/history/{student}").status_code == 200
-    assert student_client.get("/class").status_code == 403
+    # The former class view (every learner) is gone: "/class" leads to one's own classes.
+    assert student_client.get("/class").headers["Location"].endswith("/classes")
+    assert "ana" not in student_client.get("/classes").get_data(as_text=True).split("<main")[1]
 
 
 def test_a_teacher_sees_the_class_and_any_learners_history(
     app, student_client, student, teacher_client
 ):
     attempt_id = _finish_quiz(app, student_client, right=3)
-    page = teacher_client.get("/class").get_data(as_text=True)
+    class_page = teacher_client.post("/classes/new", data={"name": "3B"}).headers["Location"]
+    code = re.search(r'<code class="nowrap">([^<]+)</code>', teacher_client.get(class_page).text)
+    assert student_client.post("/join", data={"code": code.group(1)}).status_code == 302
+    page = teacher_client.get(class_page).get_data(as_text=True)
     assert "ana" in page and "60%" in page
     history = teacher_client.get(f"/history/{student}").get_data(as_text=True)
     assert "History of ana" in history and f"/attempts/{attempt_id}" in history

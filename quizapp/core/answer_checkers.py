@@ -59,6 +59,7 @@ def check_typed(question: Question, given: Any) -> CheckResult:
         derived=question.derived_forms,
         rivals=question.rival_names,
         known_date=known,
+        stem=question.stem,
     )
     return _result(right, given)
 

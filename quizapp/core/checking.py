@@ -25,6 +25,7 @@ from decimal import Decimal
 from rapidfuzz.distance import OSA
 
 from quizapp.core.names import NAME_KINDS, readings, typo_distance
+from quizapp.core.numbers import SCALE_WORDS
 from quizapp.core.values import PartialDate, normalise, parse_date, parse_quantity
 
 MAX_ANSWER_CHARS = 1000
@@ -51,11 +52,14 @@ def answers_match(
     derived: Sequence[str] = (),
     rivals: Sequence[str] = (),
     known_date: PartialDate | None = None,
+    stem: str = "",
 ) -> bool:
     """Whether a typed answer equals one of the accepted ones, as text, date or number.
 
     `language` chooses the lemmatiser for plurals (both when None); `derived`, `rivals` and
     `known_date` are the bank knowledge frozen into a generated question (see `answer_forms`).
+    `stem` is the question asked: a bare figure ("300") answers a scaled key ("US$300
+    million") only when the stem names the scale ("in millions of dollars").
     """
     if not isinstance(given, str) or not given.strip() or len(given) > MAX_ANSWER_CHARS:
         return False
@@ -64,7 +68,7 @@ def answers_match(
             date = parse_date(given)
             if date is not None and date.month is not None:
                 return _dates_match(date, accepted, known_date)
-        return _numbers_match(given, accepted, tolerance)
+        return _numbers_match(given, accepted, tolerance, stem)
     folded = normalise(given)
     if any(folded == normalise(form) for form in accepted):
         return True
@@ -145,7 +149,7 @@ def _dates_match(
     return False
 
 
-def _numbers_match(given: str, accepted: Sequence[str], tolerance: float) -> bool:
+def _numbers_match(given: str, accepted: Sequence[str], tolerance: float, stem: str = "") -> bool:
     quantity = parse_quantity(given)
     if quantity is None:
         return False
@@ -156,10 +160,22 @@ def _numbers_match(given: str, accepted: Sequence[str], tolerance: float) -> boo
             continue
         if abs(quantity.value - key.value) <= allowed:
             return True
-        # "300" for "US$300 million" when the question names the unit: the figure is right.
-        if key.scaled and not quantity.scaled and abs(quantity.value - key.figure) <= allowed:
+        # "300" for "US$300 million" only when the question names the scale ("in millions"):
+        # otherwise 300 is another value, a hundred dollars apart from a million times more.
+        if (
+            key.scaled
+            and not quantity.scaled
+            and abs(quantity.value - key.figure) <= allowed
+            and _names_scale(stem, key.value / key.figure)
+        ):
             return True
     return False
+
+
+def _names_scale(stem: str, factor: Decimal) -> bool:
+    """Whether the stem names a scale word worth `factor` ("millions" for 10**6)."""
+    words = normalise(stem).split()
+    return any(SCALE_WORDS.get(word) == factor for word in words)
 
 
 def normalised_answer(given: object) -> str:

@@ -175,10 +175,43 @@ def thing_readings(words: list[str], kind: str, language: str | None) -> set[tup
     return readings
 
 
+# Ordinals written in words or in figures read alike ("Primera Guerra Mundial", "1.ª Guerra
+# Mundial", "First World War", "1st World War"); ordinal indicators are already dropped
+# ("1ª" is "1", see characters.drop_ordinal_indicators).
+ORDINAL_FIGURES = {
+    word: str(value)
+    for value, words in enumerate(
+        (
+            "first 1st primero primera primer",
+            "second 2nd segundo segunda",
+            "third 3rd tercero tercera tercer",
+            "fourth 4th cuarto cuarta",
+            "fifth 5th quinto quinta",
+            "sixth 6th sexto sexta",
+            "seventh 7th septimo septima",
+            "eighth 8th octavo octava",
+            "ninth 9th noveno novena",
+            "tenth 10th decimo decima",
+        ),
+        start=1,
+    )
+    for word in words.split()
+}
+
+
 def readings(words: list[str], kind: str, language: str | None, *, key: bool) -> set[tuple]:
-    """Every reading of a name by its kind; `key` for an accepted form (stricter for persons)."""
+    """Every reading of a name by its kind; `key` for an accepted form (stricter for persons).
+
+    A name with an ordinal is also read with the ordinal as a figure (ORDINAL_FIGURES)."""
     if not words:
         return set()
+    figures = [ORDINAL_FIGURES.get(word, word) for word in words]
+    if figures != words:
+        return _readings(words, kind, language, key) | _readings(figures, kind, language, key)
+    return _readings(words, kind, language, key)
+
+
+def _readings(words: list[str], kind: str, language: str | None, key: bool) -> set[tuple]:
     if kind == "person":
         return person_key_readings(words) if key else person_readings(words)
     if kind in NAME_KINDS:
@@ -193,6 +226,22 @@ def _allowed(length: int, table: tuple[tuple[int, int], ...]) -> int:
     return 0
 
 
+# Words that tell one place, rank or order from another and lie a typo apart from a word of
+# the same set ("southern" is two letters from "northern", "oriental" from "occidental" is
+# not, but "este" is one from "oeste"): a different one is another answer, never a typo.
+_CONTRAST = """
+    north south east west northern southern eastern western northeast northwest southeast
+    southwest northeastern northwestern southeastern southwestern upper lower inner outer
+    greater lesser higher first second third fourth fifth sixth seventh eighth ninth tenth
+    norte sur este oeste septentrional meridional oriental occidental nororiental noroccidental
+    suroriental suroccidental nordeste noreste noroeste sudeste sureste sudoeste suroeste
+    superior inferior alto alta altos altas bajo baja bajos bajas mayor menor primero primera
+    segundo segunda tercero tercera cuarto cuarta quinto quinta sexto sexta septimo septima
+    octavo octava noveno novena decimo decima
+    """
+CONTRAST_WORDS = frozenset(_CONTRAST.split())
+
+
 def _fixed(word: str) -> bool:
     """Words no typo may touch: numbers and regnal numerals."""
     return any(c.isdigit() for c in word) or word in ROMAN_NUMERALS
@@ -202,7 +251,8 @@ def typo_distance(given: tuple[str, ...], form: tuple[str, ...]) -> int | None:
     """Edits between a typed name and a form, when small enough to be a typo, else None.
 
     The names must have the same number of words; a word shorter than 4 letters, a number or a
-    regnal numeral must be typed exactly; a word of 4-7 letters may carry one edit, a longer one
+    regnal numeral must be typed exactly, and a contrast word (CONTRAST_WORDS: "southern" for
+    "northern") is never a typo of another; a word of 4-7 letters may carry one edit, a longer one
     two; the whole name at most one edit from 6 letters and two from 12 (`TYPO_*_LENGTHS`).
     """
     if len(given) != len(form) or given == form:
@@ -215,7 +265,8 @@ def typo_distance(given: tuple[str, ...], form: tuple[str, ...]) -> int | None:
     for typed, right in zip(given, form, strict=True):
         if typed == right:
             continue
-        if _fixed(typed) or _fixed(right):
+        if _fixed(typed) or _fixed(right) or typed in CONTRAST_WORDS:
+            # A contrast word typed in place of another is another answer ("southern").
             return None
         allowed = _allowed(min(len(typed), len(right)), TYPO_WORD_LENGTHS)
         edits = OSA.distance(typed, right, score_cutoff=allowed)

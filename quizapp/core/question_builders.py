@@ -229,19 +229,28 @@ def match_eligible(fact: Fact, ctx: GenerationContext | None = None) -> bool:
 
 
 def _match_family(fact: Fact) -> str:
+    """The family a matching set keeps to: persons, dated events, other dated facts (a year of
+    prices, a constitution's date) or anything else. Events and "year of ..." descriptions
+    side by side read as two puzzles in one, and the odd ones pair themselves off."""
     if fact.kind == "person":
         return "person"
     if fact.kind in ("date", "year"):
-        return "time"
+        return "event" if fact.event else "dated"
     return "other"
 
 
 def _match_wording(facts: list[Fact]) -> str:
     """Which instruction fits: "each event to its date" only when every item is an event."""
     family = _match_family(facts[0])
-    if family == "time" and not all(f.event for f in facts):
-        return "other"
-    return family
+    if family == "event" and all(f.event for f in facts):
+        return "time"
+    return "person" if family == "person" else "other"
+
+
+def _precision(fact: Fact) -> tuple[bool, ...]:
+    """Which parts of its date a dated fact gives (year, month, day)."""
+    when = _when(fact)
+    return (False, False, False) if when is None else tuple(p is not None for p in when)
 
 
 def build_match(facts: list[Fact], ctx: GenerationContext) -> Question | None:
@@ -311,8 +320,15 @@ def select_match(first: Fact, candidates: list[Fact], rng: random.Random) -> lis
             normalise(fact.label or "") == normalise(other.label or "")
             or normalise(fact.answer) == normalise(other.answer)
             or fact.topic == other.topic
-            # "1939" and "1 September 1939" could both fit one event: dates must differ clearly.
-            or (family == "time" and not _distinguishable(_when(fact), _when(other)))
+            # "1939" and "1 September 1939" could both fit one event: dates must differ clearly;
+            # and one full date among years would give its own pair away.
+            or (
+                family in ("event", "dated")
+                and (
+                    not _distinguishable(_when(fact), _when(other))
+                    or _precision(fact) != _precision(other)
+                )
+            )
             for other in group
         ):
             continue

@@ -238,7 +238,29 @@ def _days_in(month: int, year: int | None) -> int:
 
 _MONTH_ALT = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
 _ORD = r"(?:st|nd|rd|th|ro|er|\.?[ºª]|°)?"
-_DAY = rf"(?P<day>[0-3]?\d){_ORD}"
+# A day in words: the Spanish "primero" ("1.º de septiembre", said "primero de septiembre"),
+# and English ordinals ("the first of September", "September first").
+DAY_WORDS = {
+    word: day
+    for day, word in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+        ],
+        1,
+    )
+}
+DAY_WORDS["primero"] = 1
+_DAY_WORD_ALT = "|".join(sorted(DAY_WORDS, key=len, reverse=True))
+_DAY = rf"(?:(?P<day>[0-3]?\d){_ORD}|(?P<dayword>{_DAY_WORD_ALT}))"
 _YEAR = r"(?P<year>1\d{3}|20\d{2})"
 _MONTH = rf"(?P<month>{_MONTH_ALT})\.?"
 # Each pattern is linear: the optional pieces start with different literals ("de", "of", ",").
@@ -251,6 +273,12 @@ _DATE_PATTERNS = [
     # A month and year in figures: 04/1944, 4.1944 (after the full dates, which take precedence).
     re.compile(r"\b(?P<month>0?[1-9]|1[0-2])[/.-](?P<year>1\d{3}|20\d{2})\b"),
 ]
+# A range of months in one year ("mayo a junio de 1940", "May to June 1940", "May–June 1940",
+# "entre mayo y junio de 1940"): both months are mentioned, neither is the one date.
+_MONTH_RANGE = re.compile(
+    rf"\b(?P<month>{_MONTH_ALT})\.?\s*(?:a|to|y|and|hasta|until|[-\u2013\u2014])\s*"
+    rf"(?P<month2>{_MONTH_ALT})\.?,?\s+(?:de\s+|del\s+|of\s+)?{_YEAR}\b"
+)
 # Words that may stand before a date answer without changing it: "in April 1944", "el 23 de...".
 DATE_LEAD_WORDS = frozenset(
     {"on", "in", "at", "of", "by", "during", "the", "el", "en", "de", "del", "a", "al", "durante"}
@@ -280,6 +308,15 @@ def find_dates(text: str) -> list[DateMention]:
 
     taken: list[tuple[int, int]] = []
     mentions: list[DateMention] = []
+    for match in _MONTH_RANGE.finditer(folded):
+        year_span = original(match.span("year"))
+        for group in ("month", "month2"):
+            date = PartialDate(int(match["year"]), MONTH_NUMBERS[match[group]], None)
+            start, end = original(match.span(group))
+            mentions.append(
+                DateMention(date, start, end, {"month": (start, end), "year": year_span})
+            )
+        taken.append(match.span())
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(folded):
             if any(s < match.end() and match.start() < e for s, e in taken):
@@ -289,14 +326,19 @@ def find_dates(text: str) -> list[DateMention]:
             month = None
             if month_text is not None:
                 month = int(month_text) if month_text.isdigit() else MONTH_NUMBERS[month_text]
-            date = PartialDate(
-                int(groups["year"]) if groups.get("year") else None,
-                month,
-                int(groups["day"]) if groups.get("day") else None,
-            )
+            day = None
+            if groups.get("day"):
+                day = int(groups["day"])
+            elif groups.get("dayword"):
+                day = DAY_WORDS[groups["dayword"]]
+            date = PartialDate(int(groups["year"]) if groups.get("year") else None, month, day)
             if not date.is_valid():
                 continue
-            parts = {name: original(match.span(name)) for name, value in groups.items() if value}
+            parts = {
+                ("day" if name == "dayword" else name): original(match.span(name))
+                for name, value in groups.items()
+                if value
+            }
             start, end = original(match.span())
             mentions.append(DateMention(date, start, end, parts))
             taken.append(match.span())

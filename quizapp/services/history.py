@@ -1,4 +1,5 @@
-"""Score history: a learner's attempts, per-bank summaries and trends, a teacher's class view.
+"""Score history: a learner's attempts, per-bank summaries and trends (class pages are in
+`services.classes`).
 
 Every aggregate is computed in SQL; lists are paginated.
 """
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 from quizapp.core.charts import MAX_POINTS
 from quizapp.extensions import db
-from quizapp.models import Attempt, Bank, User
+from quizapp.models import Attempt, Bank
 
 PER_PAGE = 10
 # The chart shows at most this many attempts (the latest), each in its own slot.
@@ -64,17 +65,6 @@ class FilterChoices:
 
     banks: list[tuple[int, dict[str, str]]]
     languages: list[str]
-
-
-@dataclass(frozen=True)
-class LearnerSummary:
-    """One learner's line in a teacher's class view."""
-
-    user_id: int
-    name: str
-    attempts: int
-    average: float | None
-    last: dt.datetime | None
 
 
 def _percentage():
@@ -165,27 +155,3 @@ def filter_choices(user_id: int) -> FilterChoices:
         .order_by(Attempt.language)
     ).all()
     return FilterChoices([(bank_id, titles) for bank_id, titles in banks], list(languages))
-
-
-def learners_page(page: int, per_page: int = 20):
-    """A teacher's class view: every learner with attempts count, average and last activity."""
-    percentage = _percentage()
-    query = (
-        db.select(
-            User.id,
-            User.name,
-            db.func.count(Attempt.id),
-            db.func.avg(percentage),
-            db.func.max(Attempt.finished_at),
-        )
-        .outerjoin(Attempt, (Attempt.user_id == User.id) & Attempt.finished_at.is_not(None))
-        .group_by(User.id, User.name)
-        .order_by(User.name)
-    )
-    total = db.session.scalar(db.select(db.func.count(User.id))) or 0
-    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    learners = [
-        LearnerSummary(uid, name, count, float(avg) if avg is not None else None, last)
-        for uid, name, count, avg, last in rows
-    ]
-    return learners, total

@@ -1,4 +1,4 @@
-"""Score history: a learner's own, and for teachers any learner's and the class view."""
+"""Score history: a learner's own, and for teachers any learner's."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from quizapp.web.i18n import current_language
 from quizapp.web.numbers import last_page_or_404, page_argument
 
 bp = Blueprint("history", __name__)
-CLASS_PER_PAGE = 20
 
 
 @bp.route("/history")
@@ -140,15 +139,3 @@ def _render_history(user: User):
         query=query,
         language=language,
     )
-
-
-@bp.route("/class")
-@login_required
-def class_view():
-    """Teachers: every learner with attempts, average and last activity."""
-    if not current_user.is_teacher:
-        abort(403)
-    page = page_argument()
-    learners, total = history.learners_page(page, CLASS_PER_PAGE)
-    pages = last_page_or_404(page, total, CLASS_PER_PAGE)
-    return render_template("history/class.html", learners=learners, page=page, pages=pages)

@@ -29,8 +29,9 @@ from quizapp.core import results
 from quizapp.core.question_types import TYPES, Question
 from quizapp.extensions import db, limiter
 from quizapp.models import Bank, Passage, Source
-from quizapp.services import assignment_windows, attempts, banks, permissions
+from quizapp.services import assignment_windows, attempts, banks, class_lists, permissions
 from quizapp.web import formatting
+from quizapp.web.class_forms import JoinForm
 from quizapp.web.forms import (
     LANGUAGE_NAMES,
     TYPE_NAMES,
@@ -100,9 +101,21 @@ def _listing(failed: StartQuizForm | None = None, failed_bank: Bank | None = Non
 
 @bp.route("/")
 def home():
-    """The banks that can make a quiz, a start form for each, and any attempt to resume."""
-    unfinished = attempts.unfinished_attempts(current_user) if current_user.is_authenticated else []
-    return render_template("quiz/home.html", banks=_listing(), unfinished=unfinished)
+    """The banks that can make a quiz, a start form for each, any attempt to resume, and the
+    classes the user is a learner in (with a form to join one)."""
+    return _render_home(_listing())
+
+
+def _render_home(listed: list):
+    """The home page with these bank listings (and their forms)."""
+    logged_in = current_user.is_authenticated
+    return render_template(
+        "quiz/home.html",
+        banks=listed,
+        unfinished=attempts.unfinished_attempts(current_user) if logged_in else [],
+        joined=class_lists.joined_classes(current_user) if logged_in else [],
+        join_form=JoinForm(formdata=None),
+    )
 
 
 def _settings(form: StartQuizForm, bank: Bank, seed: int | None = None) -> dict[str, object]:
@@ -174,9 +187,7 @@ def start(slug: str):
         else:
             db.session.commit()
             return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
-    unfinished = attempts.unfinished_attempts(current_user)
-    listed = _listing(failed=form, failed_bank=bank)
-    return render_template("quiz/home.html", banks=listed, unfinished=unfinished), 400
+    return _render_home(_listing(failed=form, failed_bank=bank)), 400
 
 
 @bp.route("/banks/<slug>/confirm")

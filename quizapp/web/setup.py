@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
     from quizapp.web import (
         admin,
         auth,
+        classes,
         formatting,
         history,
         i18n,
@@ -38,7 +39,8 @@ def register(app: Flask) -> None:
 
     formatting.install(app)
     numbers.install(app)  # before any route is added: every <int:...> is then bounded
-    for blueprint in (auth.bp, quiz.bp, history.bp, sources.bp, teach.bp, admin.bp, i18n.bp):
+    blueprints = (auth.bp, quiz.bp, history.bp, sources.bp, teach.bp, classes.bp, admin.bp, i18n.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     ops.register(app)
 
