@@ -181,16 +181,15 @@ def create_assignment(
 
 def get_assignment(user: User, assignment_id: int, need: str = "teach") -> Assignment:
     """The assignment if the user may reach it: `need` "teach" (a teacher of its class) or
-    "member" (anyone in its class). NotFound otherwise."""
+    "member" (anyone in its class). NotFound for a missing assignment or a user outside the
+    class; Forbidden for a member without the right."""
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
         raise permissions.NotFound(str(assignment_id))
     school_class = db.session.get(SchoolClass, assignment.class_id)
     assert school_class is not None
-    try:
-        classes.REQUIREMENTS[need](user, school_class)
-    except (permissions.NotFound, permissions.Forbidden, classes.ClassError):
-        raise permissions.NotFound(str(assignment_id)) from None
+    # NotFound for someone outside the class, Forbidden for a learner asking a teacher's page.
+    classes.REQUIREMENTS[need](user, school_class)
     return assignment
 
 

@@ -36,6 +36,13 @@ GRADING_NAMES = {
     FIRST: _l("First attempt"),
     LAST: _l("Last attempt"),
 }
+ASSIGNMENT_STATES = {
+    "upcoming": _l("not open yet"),
+    "to_do": _l("to do"),
+    "in_progress": _l("in progress"),
+    "done": _l("done"),
+    "missed": _l("missed"),
+}
 REVIEW_NAMES = {
     AFTER_ANSWER: _l("After each answer: verdict, right answer and source at once"),
     AFTER_ATTEMPT: _l("After the attempt: once the learner finishes it"),

@@ -22,6 +22,7 @@ from quizapp.web.assignment_forms import (
     OverrideForm,
     to_utc,
 )
+from quizapp.web.formatting import current_timezone
 from quizapp.web.forms import LANGUAGE_NAMES, TYPE_NAMES, EmptyForm
 
 bp = Blueprint("assignments", __name__)
@@ -78,7 +79,9 @@ def new(class_id: int):
             flash(_("The quiz is assigned to %(name)s.", name=school_class.name), "success")
             return redirect(url_for("assignments.show", assignment_id=assignment.id))
     status = 400 if form.errors or form.is_submitted() else 200
-    return render_template("assignments/new.html", school_class=school_class, form=form), status
+    return render_template(
+        "assignments/new.html", school_class=school_class, form=form, zone=current_timezone()
+    ), status
 
 
 def _settings_lines(assignment: Assignment) -> dict[str, object]:

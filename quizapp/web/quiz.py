@@ -29,8 +29,16 @@ from quizapp.core import results
 from quizapp.core.question_types import TYPES, Question
 from quizapp.extensions import db, limiter
 from quizapp.models import Bank, Passage, Source
-from quizapp.services import assignment_windows, attempts, banks, class_lists, permissions
+from quizapp.services import (
+    assignment_windows,
+    assignments,
+    attempts,
+    banks,
+    class_lists,
+    permissions,
+)
 from quizapp.web import formatting
+from quizapp.web.assignment_forms import ASSIGNMENT_STATES
 from quizapp.web.class_forms import JoinForm
 from quizapp.web.forms import (
     LANGUAGE_NAMES,
@@ -115,6 +123,8 @@ def _render_home(listed: list):
         unfinished=attempts.unfinished_attempts(current_user) if logged_in else [],
         joined=class_lists.joined_classes(current_user) if logged_in else [],
         join_form=JoinForm(formdata=None),
+        assigned=assignments.learner_assignments(current_user) if logged_in else [],
+        state_names=ASSIGNMENT_STATES,
     )
 
 
