@@ -210,9 +210,15 @@ class Attempt(db.Model):
     finished_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     score: Mapped[float] = mapped_column(default=0.0)
     max_score: Mapped[float] = mapped_column(default=0.0)
+    # The assignment this attempt answers (None: a quiz the learner chose); kept as None if the
+    # assignment is deleted, so the learner's history stays.
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="SET NULL"), index=True
+    )
 
     user: Mapped[User] = relationship()
     bank: Mapped[Bank] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
     )
@@ -382,3 +388,52 @@ class RateLimitCounter(db.Model):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
     expires_at: Mapped[float] = mapped_column(sa.Float, index=True)
+
+
+class Assignment(db.Model):
+    """A quiz given to a class with its settings (services.assignments, core.assignment_rules).
+
+    Times are naive UTC; a None bound or attempts_allowed means none / unlimited. With
+    same_questions, `questions` holds the one set every learner gets (Question dicts, frozen
+    when the assignment was made; each attempt freezes its own copy as usual).
+    """
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("school_class.id", ondelete="CASCADE"), index=True
+    )
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8))
+    types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    question_count: Mapped[int]
+    time_limit_minutes: Mapped[int | None]
+    opens_at: Mapped[dt.datetime | None]
+    closes_at: Mapped[dt.datetime | None]
+    attempts_allowed: Mapped[int | None]
+    grading_method: Mapped[str] = mapped_column(String(16), default="highest")
+    same_questions: Mapped[bool] = mapped_column(default=True)
+    review: Mapped[str] = mapped_column(String(16), default="after_attempt")
+    seed: Mapped[int] = mapped_column(default=0)
+    questions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    bank: Mapped[Bank] = relationship()
+
+
+class AssignmentOverride(db.Model):
+    """One learner's own settings on an assignment (Moodle's user override): a later close,
+    extra attempts, another time limit."""
+
+    __tablename__ = "assignment_overrides"
+    __table_args__ = (UniqueConstraint("assignment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    closes_at: Mapped[dt.datetime | None]
+    extra_attempts: Mapped[int] = mapped_column(default=0)
+    time_limit_minutes: Mapped[int | None]

@@ -1,4 +1,5 @@
-"""Who may do what with classes: every route of the `classes` blueprint × every role.
+"""Who may do what with classes: every route of the `classes` and `assignments` blueprints ×
+every role.
 
 The table is built from the blueprint's rules, so a new route fails
 `test_every_classes_route_is_classified` until it is given its right in NEEDS (as the teachers'
@@ -13,13 +14,15 @@ import pytest
 from flask import url_for
 
 from quizapp.extensions import db
-from quizapp.models import User
-from quizapp.services import classes
+from quizapp.models import Bank, User
+from quizapp.services import assignments, classes
+from quizapp.services.assignments import AssignmentSettings
 from tests.conftest import log_in, make_user
 
 # The right each route needs: "user" (anyone logged in), "teacher" (a teacher account),
 # "member" (anyone in the class: learner, co-teacher, owner), "teach" (owner or co-teacher),
-# "owner". Leaving is "member": the owner's request is answered with a message (it cannot leave).
+# "owner", "learner" (only the class's learners: starting an attempt at an assignment). Leaving
+# is "member": the owner's request is answered with a message (it cannot leave).
 NEEDS = {
     "classes.index": "user",
     "classes.old_list": "user",
@@ -35,6 +38,11 @@ NEEDS = {
     "classes.remove_teacher": "owner",
     "classes.archive": "owner",
     "classes.restore": "owner",
+    "assignments.new": "teach",
+    "assignments.show": "member",
+    "assignments.start": "learner",
+    "assignments.set_override": "teach",
+    "assignments.remove_override": "teach",
 }
 # anonymous; a student in no class; a learner of the class; a teacher of another class; an
 # admin (a teacher like any other here); the class's co-teacher; its owner.
@@ -57,6 +65,7 @@ class World:
     code: str
     learner_id: int
     coteacher_id: int
+    assignment_id: int
 
 
 @pytest.fixture
@@ -76,9 +85,20 @@ def make_world(app, people, number: int) -> World:
         school_class = classes.create_class(owner, f"Class {number}")
         classes.add_teacher(owner, school_class, NAMES["coteacher"][0])
         classes.join_class(db.session.get(User, people["learner"]), school_class.join_code)
+        bank = db.session.scalar(db.select(Bank))
+        assignment = assignments.create_assignment(
+            owner,
+            school_class,
+            AssignmentSettings("Week 1", bank.id, "en", ["mcq", "tf"], 6),
+            seed=number,
+        )
         db.session.commit()
         return World(
-            school_class.id, school_class.join_code, people["learner"], people["coteacher"]
+            school_class.id,
+            school_class.join_code,
+            people["learner"],
+            people["coteacher"],
+            assignment.id,
         )
 
 
@@ -87,6 +107,8 @@ def _url(app, rule, world: World) -> str:
     for name in rule.arguments:
         if name == "class_id":
             values[name] = world.class_id
+        elif name == "assignment_id":
+            values[name] = world.assignment_id
         elif name == "code":
             values[name] = world.code
         elif name == "user_id":
@@ -108,6 +130,8 @@ def expected(need: str, who: str) -> str | int:
         return 403 if who in ("student", "learner") else "ok"
     if who in ("student", "outsider", "admin"):
         return 404  # not in the class: it does not exist for them
+    if need == "learner":
+        return "ok" if who == "learner" else 404  # teachers take no attempts at it
     if need == "member" or who == "owner":
         return "ok"
     if who == "learner":
@@ -116,7 +140,11 @@ def expected(need: str, who: str) -> str | int:
 
 
 def _rules(app):
-    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("classes.")]
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith(("classes.", "assignments."))
+    ]
 
 
 def test_every_classes_route_is_classified(app):

@@ -97,10 +97,16 @@ def test_the_map_says_what_is_answered_unanswered_and_flagged(app, student_clien
 
 def test_linked_evidence_is_the_frozen_source_for_readers_of_the_attempt(app, student_client):
     attempt_id = start(student_client, language="en", count=5, types=["match"], accept=True)
-    question = frozen(app, attempt_id)[1]
+    questions = frozen(app, attempt_id)
+    question = questions[1]
     make_user(app, "bea")
     make_user(app, "profe", role="teacher")
     with app.app_context():
+        # Before the question is answered its marked evidence would be its answer: none.
+        assert attempts.linked_evidence(_user("ana"), attempt_id, 1, 1) is None
+    student_client.post(f"/attempts/{attempt_id}/q/1", data=right_answer_form(question))
+    with app.app_context():
+        assert attempts.linked_evidence(_user("ana"), attempt_id, 2, 0) is None
         own = attempts.linked_evidence(_user("ana"), attempt_id, 1, 1)
         assert own.own and own.source == question["items"][1]["source"]
         read = attempts.linked_evidence(_user("profe"), attempt_id, 1, 0)

@@ -29,7 +29,16 @@ from quizapp.core import results
 from quizapp.core.question_types import TYPES, Question
 from quizapp.extensions import db, limiter
 from quizapp.models import Bank, Passage, Source
-from quizapp.services import attempts, banks, class_lists, permissions
+from quizapp.services import (
+    assignment_windows,
+    assignments,
+    attempts,
+    banks,
+    class_lists,
+    permissions,
+)
+from quizapp.web import formatting
+from quizapp.web.assignment_forms import ASSIGNMENT_STATES
 from quizapp.web.class_forms import JoinForm
 from quizapp.web.forms import (
     LANGUAGE_NAMES,
@@ -114,6 +123,8 @@ def _render_home(listed: list):
         unfinished=attempts.unfinished_attempts(current_user) if logged_in else [],
         joined=class_lists.joined_classes(current_user) if logged_in else [],
         join_form=JoinForm(formdata=None),
+        assigned=assignments.learner_assignments(current_user) if logged_in else [],
+        state_names=ASSIGNMENT_STATES,
     )
 
 
@@ -356,6 +367,18 @@ def question(attempt_id: int, position: int):
             # A second answer (double click, replay, back button): the first one stands.
             flash(_("This question was already answered; your first answer is kept."), "info")
         return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
+    finished = page.attempt.finished_at is not None
+    if not assignment_windows.review_open(page.attempt.assignment_id, current_user.id, finished):
+        return render_template(
+            "quiz/recorded.html",
+            attempt=page.attempt,
+            item=page.item,
+            question=question,
+            total=page.total,
+            next_position=page.next_position,
+            nav=attempts.attempt_map(current_user, attempt_id),
+            review_note=_review_note(page.attempt.assignment_id, finished),
+        )
     return render_template(
         "quiz/feedback.html",
         attempt=page.attempt,
@@ -508,12 +531,19 @@ def review(attempt_id: int):
         position = attempts.next_unanswered(attempt)
         if position is not None:
             return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+    finished = attempt.finished_at is not None
+    if own and not assignment_windows.review_open(attempt.assignment_id, current_user.id, finished):
+        return render_template(
+            "quiz/attempt_recorded.html",
+            attempt=attempt,
+            assignment=attempt.assignment,
+            review_note=_review_note(attempt.assignment_id, finished),
+        )
     answers = attempts.answers_of(attempt)
     rows = [
         (item, answer.question, item.response)
         for item, answer in zip(attempt.items, answers, strict=True)
     ]
-    finished = attempt.finished_at is not None
     offered = own and finished and permissions.can_take(current_user, attempt.bank)
     grid = [
         (item.position, results.outcome(answer))
@@ -529,11 +559,25 @@ def review(attempt_id: int):
         by_topic=results.topic_breakdown(answers) if finished else [],
         missed=len(attempts.missed_in(answers)) if offered else 0,
         offered=offered,
-        same_settings=_same_settings(attempt) if offered else None,
+        # An assignment's settings are the teacher's: a quiz of one's own is started from home.
+        same_settings=_same_settings(attempt) if offered and not attempt.assignment_id else None,
         duration=attempts.duration(attempt),
         finish_form=EmptyForm(),
         action_form=EmptyForm(),
     )
+
+
+def _review_note(assignment_id: int | None, finished: bool) -> str:
+    """When the learner will see right answers and sources of an assignment's attempt."""
+    opens = assignment_windows.review_opens_for(assignment_id, current_user.id)
+    if opens is not None:
+        return _(
+            "Right answers and sources are shown once the assignment closes, %(when)s.",
+            when=formatting.when(opens),
+        )
+    if not finished:
+        return _("Right answers and sources are shown once you finish the attempt.")
+    return _("Right answers and sources are shown once the assignment closes.")
 
 
 def _same_settings(attempt) -> dict[str, object] | None:

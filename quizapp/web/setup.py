@@ -25,6 +25,7 @@ def register(app: Flask) -> None:
     """Attach blueprints, the user loader, template helpers and error handlers."""
     from quizapp.web import (
         admin,
+        assignments,
         auth,
         classes,
         formatting,
@@ -39,7 +40,17 @@ def register(app: Flask) -> None:
 
     formatting.install(app)
     numbers.install(app)  # before any route is added: every <int:...> is then bounded
-    blueprints = (auth.bp, quiz.bp, history.bp, sources.bp, teach.bp, classes.bp, admin.bp, i18n.bp)
+    blueprints = (
+        auth.bp,
+        quiz.bp,
+        history.bp,
+        sources.bp,
+        teach.bp,
+        classes.bp,
+        assignments.bp,
+        admin.bp,
+        i18n.bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     ops.register(app)

@@ -15,6 +15,7 @@ from quizapp.core.question_types import Question, check_answer
 from quizapp.database import upgrade_to_write
 from quizapp.extensions import db
 from quizapp.models import User, utcnow
+from quizapp.services.assignment_windows import review_open
 from quizapp.services.attempts.access import (
     _attempts,
     _grace,
@@ -35,6 +36,7 @@ class AttemptState:
     started_at: dt.datetime
     deadline: dt.datetime | None
     finished_at: dt.datetime | None
+    assignment_id: int | None = None  # the assignment it answers (its review rules apply)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def _question_page_statement() -> sa.Select:
             _attempts.c.started_at,
             _attempts.c.deadline,
             _attempts.c.finished_at,
+            _attempts.c.assignment_id,
             _items.c.id.label("item_id"),
             _items.c.question,
             _items.c.shown_at,
@@ -162,7 +165,12 @@ def question_page(user: User, attempt_id: int, position: int) -> QuestionPage | 
         response = StoredAnswer(row.response_id, row.given, bool(row.correct), float(row.points))
     return QuestionPage(
         attempt=AttemptState(
-            attempt_id, row.user_id, row.started_at, row.deadline, row.finished_at
+            attempt_id,
+            row.user_id,
+            row.started_at,
+            row.deadline,
+            row.finished_at,
+            row.assignment_id,
         ),
         item=ItemState(row.item_id, position, row.question, row.shown_at, bool(row.flagged)),
         response=response,
@@ -183,8 +191,18 @@ class LinkedEvidence:
 
 
 _LINKED_ITEM = (
-    sa.select(_attempts.c.user_id, _items.c.question)
-    .select_from(_attempts.join(_items, _items.c.attempt_id == _attempts.c.id))
+    sa.select(
+        _attempts.c.user_id,
+        _attempts.c.finished_at,
+        _attempts.c.assignment_id,
+        _items.c.question,
+        _responses.c.id.label("response_id"),
+    )
+    .select_from(
+        _attempts.join(_items, _items.c.attempt_id == _attempts.c.id).outerjoin(
+            _responses, _responses.c.item_id == _items.c.id
+        )
+    )
     .where(
         _attempts.c.id == sa.bindparam("attempt_id"),
         _items.c.position == sa.bindparam("position"),
@@ -197,12 +215,26 @@ def linked_evidence(
 ) -> LinkedEvidence | None:
     """The source of question `position` of an attempt the user may read (see `attempt_for`):
     the question's own, or with `part` the source of that item of an ordering or matching
-    question. None when there is no such source or the user may not read the attempt."""
+    question. None when there is no such source or the user may not read the attempt.
+
+    The learner gets it only once the question is answered (or the attempt finished) and the
+    review rules of its assignment, if any, let them see sources: the marked evidence is the
+    answer.
+    """
     row = db.session.execute(
         _LINKED_ITEM, {"attempt_id": attempt_id, "position": position}
     ).one_or_none()
-    if row is None or not (row.user_id == user.id or user.is_teacher):
+    if row is None:
         return None
+    own = row.user_id == user.id
+    if not own and not user.is_teacher:
+        return None
+    if own:
+        finished = row.finished_at is not None
+        if row.response_id is None and not finished:
+            return None
+        if not review_open(row.assignment_id, user.id, finished):
+            return None
     frozen = row.question
     if part is None:
         source = frozen.get("source")
@@ -211,7 +243,7 @@ def linked_evidence(
         source = items[part].get("source") if 0 <= part < len(items) else None
     if not source:
         return None
-    return LinkedEvidence(attempt_id, position, row.user_id == user.id, dict(source))
+    return LinkedEvidence(attempt_id, position, own, dict(source))
 
 
 _PENDING = (

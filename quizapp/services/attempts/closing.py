@@ -61,6 +61,7 @@ class OpenAttempt:
     deadline: dt.datetime | None
     answered: int
     total: int
+    assignment_id: int | None = None
 
     @property
     def started_ago(self) -> dt.timedelta:
@@ -96,6 +97,7 @@ def unfinished_attempts(user: User) -> list[OpenAttempt]:
             Attempt.deadline,
             answered,
             total,
+            Attempt.assignment_id,
         )
         .join(Bank, Bank.id == Attempt.bank_id)
         .where(Attempt.user_id == user.id, Attempt.finished_at.is_(None))
@@ -116,6 +118,9 @@ def discard_attempt(user: User, attempt_id: int) -> None:
         raise NotFound(str(attempt_id))
     if attempt.finished_at is not None:
         raise QuizError(_("A finished attempt stays in your history; it cannot be discarded."))
+    if attempt.assignment_id is not None:
+        # Discarding would give the attempt back: the assignment counts the ones started.
+        raise QuizError(_("An assignment's attempt cannot be discarded; finish it instead."))
     user_id = user.id
     begin_write()
     # Its items and answers go with it (ON DELETE CASCADE). Finished meanwhile: kept.

@@ -15,6 +15,7 @@ from quizapp.core.question_types import TYPES, Question
 from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Bank, User, utcnow
+from quizapp.services.assignment_windows import review_open
 from quizapp.services.attempts.access import attempt_for
 from quizapp.services.attempts.errors import NothingMissed, QuizError, QuizShortfall
 from quizapp.services.attempts.review import answers_of, missed_in
@@ -87,29 +88,18 @@ def start_attempt(
     if not plan.exact and plan.signature() != accepted:
         raise QuizShortfall(plan, seed)
     questions = plan.questions
-    user_id = user.id
     started = utcnow()
     deadline = started + dt.timedelta(minutes=time_limit_minutes) if time_limit_minutes else None
-    begin_write()
-    attempt = Attempt(
-        user_id=user_id,
-        started_at=started,
-        deadline=deadline,
-        bank_id=bank.id,
-        language=language,
-        settings={
-            "count": count,
-            "types": list(types),
-            "seed": seed,
-            "version": bank.version,
-            "time_limit_minutes": time_limit_minutes or 0,
-        },
-        max_score=float(len(questions)),
+    settings = {
+        "count": count,
+        "types": list(types),
+        "seed": seed,
+        "version": bank.version,
+        "time_limit_minutes": time_limit_minutes or 0,
+    }
+    return freeze_attempt(
+        user, bank, language, settings, questions, started_at=started, deadline=deadline
     )
-    attempt.items = _frozen_items(questions)
-    db.session.add(attempt)
-    db.session.flush()
-    return attempt
 
 
 def practise_missed(user: User, attempt_id: int, seed: int | None = None) -> Attempt:
@@ -125,6 +115,9 @@ def practise_missed(user: User, attempt_id: int, seed: int | None = None) -> Att
         raise NotFound(str(attempt_id))
     if attempt.finished_at is None:
         raise QuizError(_("Finish this attempt first; then you can practise what you missed."))
+    if not review_open(attempt.assignment_id, user.id, finished=True):
+        # Practice shows the right answers: not before the assignment lets the learner see them.
+        raise QuizError(_("You can practise what you missed once this assignment's review opens."))
     bank = attempt.bank
     if not can_take(user, bank):
         raise QuizError(_("This bank is no longer offered, so it cannot make a practice quiz."))
@@ -137,7 +130,7 @@ def practise_missed(user: User, attempt_id: int, seed: int | None = None) -> Att
     )[:MAX_QUESTIONS]
     settings = {key: attempt.settings[key] for key in ("count", "types") if key in attempt.settings}
     settings.update(seed=seed, version=bank.version, time_limit_minutes=0, practice_of=attempt.id)
-    return _store_attempt(user, bank, attempt.language, settings, questions)
+    return freeze_attempt(user, bank, attempt.language, settings, questions)
 
 
 def _frozen_items(questions: list[Question]) -> list[AttemptItem]:
@@ -153,20 +146,34 @@ def _frozen_items(questions: list[Question]) -> list[AttemptItem]:
     ]
 
 
-def _store_attempt(
-    user: User, bank: Bank, language: str, settings: dict[str, Any], questions: list[Question]
+def freeze_attempt(
+    user: User,
+    bank: Bank,
+    language: str,
+    settings: dict[str, Any],
+    questions: list[Question],
+    *,
+    started_at: dt.datetime | None = None,
+    deadline: dt.datetime | None = None,
+    assignment_id: int | None = None,
+    in_write: bool = False,
 ) -> Attempt:
-    """Freeze questions into a new untimed attempt in a write transaction (the caller commits)."""
+    """Freeze questions into a new attempt (the caller commits): each item keeps its question
+    as the learner will see it. Opens a write transaction, unless `in_write` says the caller
+    has one open (an assignment's start counts attempts inside it)."""
     user_id = user.id
-    started = utcnow()
-    begin_write()
+    started = started_at or utcnow()
+    if not in_write:
+        begin_write()
     attempt = Attempt(
         user_id=user_id,
         started_at=started,
+        deadline=deadline,
         bank_id=bank.id,
         language=language,
         settings=settings,
         max_score=float(len(questions)),
+        assignment_id=assignment_id,
     )
     attempt.items = _frozen_items(questions)
     db.session.add(attempt)
