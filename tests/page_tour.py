@@ -63,6 +63,7 @@ class Site:
     gift_file: Path | None = None
     class_id: int = 0
     other_class_code: str = ""
+    assignment_id: int = 0
 
     def url(self, path: str) -> str:
         """The full address of a path on the served app."""
@@ -170,6 +171,31 @@ def _finished_attempt(student, bank, language: str, count: int, right_every: int
     return attempt.id
 
 
+def _answered_assignment(teacher, school_class, bank, learners) -> int:
+    """An assignment of the class (the same questions for everyone, multiple choice and typed
+    answers) that each learner finished, wrong more often the later they come; its id."""
+    from quizapp.extensions import db
+    from quizapp.services import assignments, attempts
+    from quizapp.services.assignments import AssignmentSettings
+
+    assignment = assignments.create_assignment(
+        teacher,
+        school_class,
+        AssignmentSettings("Week 1", bank.id, "en", ["mcq", "short"], 6),
+        seed=7,
+    )
+    db.session.commit()
+    for number, learner in enumerate(learners, start=2):
+        attempt = assignments.start_attempt(learner, assignment.id)
+        db.session.commit()
+        for item in attempt.items:
+            given = _answer(dict(item.question), right=item.position % number != 0)
+            attempts.record_answer(learner, attempt.id, item.position, given)
+        attempts.finish_attempt(learner, attempt.id)
+        db.session.commit()
+    return assignment.id
+
+
 def prepare(app, folder: Path) -> Site:
     """Fill the database with everything the tour shows; return where it is."""
     from quizapp.core.authored import AuthoredQuestion, Choice
@@ -255,6 +281,7 @@ def prepare(app, folder: Path) -> Site:
         other = classes.create_class(teacher, "History 4A")
         db.session.commit()
         site.class_id, site.other_class_code = school_class.id, other.join_code
+        site.assignment_id = _answered_assignment(teacher, school_class, founding, [student, spare])
     site.gift_file = folder / "old-questions.gift"
     site.gift_file.write_text(GIFT, encoding="utf-8")
     return site
@@ -372,7 +399,7 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
 
 def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     """A teacher's (and admin's) pages: banks, sources, facts, questions, imports, classes,
-    learners."""
+    an assignment and its reports, learners."""
     lesson, source = site.lesson_slug, site.lesson_source
     page.goto(site.url("/"))
     yield "home"
@@ -416,6 +443,15 @@ def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "classes"
     page.goto(site.url(f"/classes/{site.class_id}"))
     yield "class"
+    assignment = f"/assignments/{site.assignment_id}"
+    page.goto(site.url(assignment))
+    yield "assignment"
+    page.goto(site.url(f"{assignment}/report"))
+    yield "assignment-report"
+    page.goto(site.url(f"{assignment}/report/misses"))
+    yield "assignment-misses"
+    page.goto(site.url(f"{assignment}/report/items"))
+    yield "assignment-items"
     page.goto(site.url(f"/history/{site.student_id}"))
     yield "learner-history"
     page.goto(site.url(f"/attempts/{site.finished_attempt}"))

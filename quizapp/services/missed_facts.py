@@ -86,12 +86,13 @@ class MissedFact:
 
 @dataclass(frozen=True)
 class MissedTopic:
-    """A topic of the bank with the learners asked one of its facts and those who got at least
-    one of them wrong."""
+    """A topic of the bank (its key, and a fact's label or statement that names it) with the
+    learners asked one of its facts and those who got at least one of them wrong."""
 
     topic: str
     asked: int
     missed: int
+    label: str = ""
 
     @property
     def share(self) -> float:
@@ -146,7 +147,10 @@ def _ranked_facts(chosen: sa.Subquery, limit: int) -> list[tuple[str, int, int]]
     return [(key, int(n), int(wrong)) for key, n, wrong in rows]
 
 
-def _ranked_topics(chosen: sa.Subquery, bank_id: int, limit: int) -> list[MissedTopic]:
+def _ranked_topics(
+    chosen: sa.Subquery, bank_id: int, language: str, limit: int
+) -> list[MissedTopic]:
+    """The topics, the largest share of learners wrong first, named in `language`."""
     per_learner = (
         sa.select(chosen.c.user_id, Fact.topic, sa.func.max(_wrong()).label("wrong"))
         .select_from(chosen)
@@ -166,7 +170,17 @@ def _ranked_topics(chosen: sa.Subquery, bank_id: int, limit: int) -> list[Missed
         .order_by((missed * 1.0 / asked).desc(), missed.desc(), per_learner.c.topic)
         .limit(limit)
     ).all()
-    return [MissedTopic(topic, int(n), int(wrong)) for topic, n, wrong in rows]
+    topics = [topic for topic, _n, _wrong in rows]
+    labels = dict(
+        db.session.execute(
+            sa.select(Fact.topic, sa.func.min(sa.func.coalesce(Fact.label, Fact.statement)))
+            .where(Fact.bank_id == bank_id, Fact.topic.in_(topics), Fact.language == language)
+            .group_by(Fact.topic)
+        ).all()
+    )
+    return [
+        MissedTopic(topic, int(n), int(wrong), labels.get(topic) or "") for topic, n, wrong in rows
+    ]
 
 
 def _representatives(chosen: sa.Subquery, keys: list[str]) -> dict[str, dict[str, Any]]:
@@ -286,7 +300,7 @@ def class_misses(
         which=which,
         learners=int(learners),
         facts=missed,
-        topics=_ranked_topics(chosen, assignment.bank_id, TOPICS_SHOWN),
+        topics=_ranked_topics(chosen, assignment.bank_id, assignment.language, TOPICS_SHOWN),
         bank_editable=permissions.can_edit(user, bank),
         site_bank=permissions.is_site_bank(bank),
     )

@@ -7,8 +7,10 @@ the item analysis. Views call `services.assignment_reports`, `missed_facts`, `re
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_percent, ngettext
+from flask_babel import format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -34,10 +36,11 @@ STATUS_NAMES = {
     reports.IN_PROGRESS: _l("In progress"),
     reports.FINISHED: _l("Finished"),
 }
+# Short, for a table cell; "What the figures mean" on the page gives the thresholds.
 FLAG_NAMES = {
-    items_core.LOW_EFFICIENCY: _l("discriminates poorly (efficiency under 15%)"),
-    items_core.TOO_HARD: _l("very hard (facility under 10%)"),
-    items_core.TOO_EASY: _l("very easy (facility over 90%)"),
+    items_core.LOW_EFFICIENCY: _l("discriminates poorly"),
+    items_core.TOO_HARD: _l("too hard"),
+    items_core.TOO_EASY: _l("too easy"),
 }
 
 
@@ -59,7 +62,10 @@ def percent_one_decimal(value: float | None) -> str:
     """A percentage given from 0 to 100 with one decimal: 53.3%, 53,3 % (Spanish)."""
     if value is None:
         return "—"
-    return format_percent(round(float(value), 1) / 100, format="#,##0.0%")
+    # The locale's own percent pattern (its spacing, its sign's place) with one decimal.
+    pattern = get_locale().percent_formats[None].pattern
+    pattern = re.sub(r"0(?![^;]*0)", "0.0", pattern.split(";")[0], count=1)
+    return format_percent(round(float(value), 1) / 100, format=pattern)
 
 
 def _which() -> str:
@@ -67,11 +73,12 @@ def _which() -> str:
 
 
 def _context(assignment, section: str, which: str | None = None) -> dict:
-    """What every report page shows around its figures (title, class, navigation)."""
+    """What every report page shows around its figures (title, class, navigation; base.html
+    keeps `section` for the main menu)."""
     return {
         "assignment": assignment,
         "school_class": db.session.get(SchoolClass, assignment.class_id),
-        "section": section,
+        "report_section": section,
         "which": which,
     }
 
