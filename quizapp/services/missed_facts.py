@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from quizapp.core.checking import MAX_ANSWER_CHARS
 from quizapp.core.item_analysis import TYPED_TYPES
 from quizapp.core.practice import WRITTEN_PREFIX
 from quizapp.core.question_types import TYPES
@@ -51,6 +52,12 @@ class TypedAnswer:
     def all_right(self) -> bool:
         """Whether every response with this answer is marked right."""
         return self.right >= self.responses
+
+    @property
+    def can_be_read(self) -> bool:
+        """Whether a checker reads an answer this long at all (longer ones are refused unread,
+        so marking one right could never count)."""
+        return len(self.text) <= MAX_ANSWER_CHARS
 
 
 @dataclass(frozen=True)
