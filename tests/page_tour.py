@@ -1,7 +1,8 @@
 """A tour of every page type, shared by the accessibility test and `make screenshots`.
 
 `prepare` fills a fresh database (the founding bank, a learner with finished and open attempts of
-every question type, a teacher's own bank with a source, a fact and hand-written questions);
+every question type, a teacher's own bank with a source, a fact and hand-written questions, a
+class with an assignment two learners finished);
 `serve` runs the app on a free port; the `*_stops` generators walk one role's pages in a
 logged-in Playwright page and yield a name at each stop, where the caller checks or photographs
 the page. The interface language is the users' setting (`set_language`), so one login serves

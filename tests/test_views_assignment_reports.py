@@ -94,6 +94,9 @@ def test_marking_a_typed_answer_right_needs_the_csrf_token_and_regrades(app, exa
     token = csrf_token(page)
     key = example.questions[example.typed_position]["fact_id"]
     data = {"fact_key": key, "answer": normalise(TYPED_WRONG)}
+    learner = next(n for n in LEARNERS if not example.marks[n][example.typed_position])
+    review_path = f"/attempts/{example.first_attempts[learner]}"
+    right_before = _text(client.get(review_path)).count('class="verdict right"')
     refused = client.post(_base(example) + "/accept", data=data)
     assert refused.status_code == 400
     with app.app_context():
@@ -115,10 +118,9 @@ def test_marking_a_typed_answer_right_needs_the_csrf_token_and_regrades(app, exa
         )
     report = _text(client.get(_base(example)))
     assert "this assignment only" in report and f'<th scope="row">{TYPED_WRONG}</th>' in report
-    # The learner's review shows the answer accepted now.
-    learner = next(n for n in LEARNERS if not example.marks[n][example.typed_position])
-    review = _text(client.get(f"/attempts/{example.first_attempts[learner]}"))
-    assert TYPED_WRONG in review
+    # The learner's review (read by the teacher) shows the answer right now.
+    review = _text(client.get(review_path))
+    assert review.count('class="verdict right"') == right_before + 1
     again = client.post(_base(example) + "/accept", data={**data, "csrf_token": token})
     assert "was accepted already: nothing changed." in _text(client.get(again.headers["Location"]))
 
