@@ -2,7 +2,7 @@
 
 `prepare` fills a fresh database (the founding bank, a learner with finished and open attempts of
 every question type, a teacher's own bank with a source, a fact and hand-written questions, a
-class with an assignment two learners finished);
+class with an assignment the learner has started and one that two learners finished);
 `serve` runs the app on a free port; the `*_stops` generators walk one role's pages in a
 logged-in Playwright page and yield a name at each stop, where the caller checks or photographs
 the page. The interface language is the users' setting (`set_language`), so one login serves
@@ -65,6 +65,8 @@ class Site:
     class_id: int = 0
     other_class_code: str = ""
     assignment_id: int = 0
+    assignment_attempt: int = 0
+    report_assignment_id: int = 0
 
     def url(self, path: str) -> str:
         """The full address of a path on the served app."""
@@ -182,7 +184,7 @@ def _answered_assignment(teacher, school_class, bank, learners) -> int:
     assignment = assignments.create_assignment(
         teacher,
         school_class,
-        AssignmentSettings("Week 1", bank.id, "en", ["mcq", "short"], 6),
+        AssignmentSettings("Revision: Romania 1940-1944", bank.id, "en", ["mcq", "short"], 6),
         seed=7,
     )
     db.session.commit()
@@ -201,8 +203,8 @@ def prepare(app, folder: Path) -> Site:
     """Fill the database with everything the tour shows; return where it is."""
     from quizapp.core.authored import AuthoredQuestion, Choice
     from quizapp.extensions import db
-    from quizapp.models import Bank
-    from quizapp.services import authoring, classes, sharing
+    from quizapp.models import Bank, utcnow
+    from quizapp.services import assignments, authoring, classes, sharing
     from quizapp.services.users import create_user
 
     site = Site(app=app)
@@ -282,7 +284,33 @@ def prepare(app, folder: Path) -> Site:
         other = classes.create_class(teacher, "History 4A")
         db.session.commit()
         site.class_id, site.other_class_code = school_class.id, other.join_code
-        site.assignment_id = _answered_assignment(teacher, school_class, founding, [student, spare])
+
+        # An assignment reviewed after it closes, which the learner has started and answered
+        # once (its feedback says only "answer recorded").
+        assignment = assignments.create_assignment(
+            teacher,
+            school_class,
+            assignments.AssignmentSettings(
+                "Week 1: the coup of 1944",
+                founding.id,
+                "en",
+                ["mcq", "short"],
+                6,
+                closes_at=utcnow() + dt.timedelta(days=7),
+                attempts_allowed=2,
+                review="after_close",
+            ),
+            seed=5,
+        )
+        db.session.commit()
+        site.assignment_id = assignment.id
+        assigned = assignments.start_attempt(student, assignment.id)
+        db.session.commit()
+        site.assignment_attempt = assigned.id
+        # An assignment two learners finished, for the teachers' reports.
+        site.report_assignment_id = _answered_assignment(
+            teacher, school_class, founding, [student, spare]
+        )
     site.gift_file = folder / "old-questions.gift"
     site.gift_file.write_text(GIFT, encoding="utf-8")
     return site
@@ -386,6 +414,13 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "my-classes"
     page.goto(site.url(f"/classes/{site.class_id}"))
     yield "class-joined"
+    page.goto(site.url(f"/assignments/{site.assignment_id}"))
+    yield "assignment-learner"
+    # A question of its own per language: each pass answers one.
+    position = LANGUAGES.index(language) + 1
+    page.goto(site.url(f"/attempts/{site.assignment_attempt}/q/{position}"))
+    answer_in_browser(page)
+    yield "assignment-answer-recorded"
     page.goto(site.url("/join"))
     yield "join"
     page.goto(site.url(f"/join/{site.other_class_code}"))
@@ -444,14 +479,16 @@ def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "classes"
     page.goto(site.url(f"/classes/{site.class_id}"))
     yield "class"
-    assignment = f"/assignments/{site.assignment_id}"
-    page.goto(site.url(assignment))
-    yield "assignment"
-    page.goto(site.url(f"{assignment}/report"))
+    page.goto(site.url(f"/classes/{site.class_id}/assignments/new"))
+    yield "assignment-new"
+    page.goto(site.url(f"/assignments/{site.assignment_id}"))
+    yield "assignment-teacher"
+    reported = f"/assignments/{site.report_assignment_id}/report"
+    page.goto(site.url(reported))
     yield "assignment-report"
-    page.goto(site.url(f"{assignment}/report/misses"))
+    page.goto(site.url(f"{reported}/misses"))
     yield "assignment-misses"
-    page.goto(site.url(f"{assignment}/report/items"))
+    page.goto(site.url(f"{reported}/items"))
     yield "assignment-items"
     page.goto(site.url(f"/history/{site.student_id}"))
     yield "learner-history"
