@@ -437,3 +437,26 @@ class AssignmentOverride(db.Model):
     closes_at: Mapped[dt.datetime | None]
     extra_attempts: Mapped[int] = mapped_column(default=0)
     time_limit_minutes: Mapped[int | None]
+
+
+class RegradeLog(db.Model):
+    """One teacher's "mark this typed answer right" on an assignment and what it changed
+    (services.regrade): the answer as learners typed it and its normalised form, whether it
+    went into the bank's fact ("bank") or into the assignment's frozen questions only
+    ("assignment"), and how many responses and attempts were regraded."""
+
+    __tablename__ = "regrade_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    # The teacher; kept as None if their account is deleted, so the log stays.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    fact_key: Mapped[str] = mapped_column(String(128))
+    answer: Mapped[str] = mapped_column(Text)
+    normalised: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(String(16))
+    responses_changed: Mapped[int] = mapped_column(default=0)
+    attempts_changed: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,7 +1,8 @@
 """A tour of every page type, shared by the accessibility test and `make screenshots`.
 
 `prepare` fills a fresh database (the founding bank, a learner with finished and open attempts of
-every question type, a teacher's own bank with a source, a fact and hand-written questions);
+every question type, a teacher's own bank with a source, a fact and hand-written questions, a
+class with an assignment the learner has started and one that two learners finished);
 `serve` runs the app on a free port; the `*_stops` generators walk one role's pages in a
 logged-in Playwright page and yield a name at each stop, where the caller checks or photographs
 the page. The interface language is the users' setting (`set_language`), so one login serves
@@ -65,6 +66,7 @@ class Site:
     other_class_code: str = ""
     assignment_id: int = 0
     assignment_attempt: int = 0
+    report_assignment_id: int = 0
 
     def url(self, path: str) -> str:
         """The full address of a path on the served app."""
@@ -170,6 +172,31 @@ def _finished_attempt(student, bank, language: str, count: int, right_every: int
     attempt.finished_at -= shift - dt.timedelta(minutes=3 * count)
     db.session.commit()
     return attempt.id
+
+
+def _answered_assignment(teacher, school_class, bank, learners) -> int:
+    """An assignment of the class (the same questions for everyone, multiple choice and typed
+    answers) that each learner finished, wrong more often the later they come; its id."""
+    from quizapp.extensions import db
+    from quizapp.services import assignments, attempts
+    from quizapp.services.assignments import AssignmentSettings
+
+    assignment = assignments.create_assignment(
+        teacher,
+        school_class,
+        AssignmentSettings("Revision: Romania 1940-1944", bank.id, "en", ["mcq", "short"], 6),
+        seed=7,
+    )
+    db.session.commit()
+    for number, learner in enumerate(learners, start=2):
+        attempt = assignments.start_attempt(learner, assignment.id)
+        db.session.commit()
+        for item in attempt.items:
+            given = _answer(dict(item.question), right=item.position % number != 0)
+            attempts.record_answer(learner, attempt.id, item.position, given)
+        attempts.finish_attempt(learner, attempt.id)
+        db.session.commit()
+    return assignment.id
 
 
 def prepare(app, folder: Path) -> Site:
@@ -280,6 +307,10 @@ def prepare(app, folder: Path) -> Site:
         assigned = assignments.start_attempt(student, assignment.id)
         db.session.commit()
         site.assignment_attempt = assigned.id
+        # An assignment two learners finished, for the teachers' reports.
+        site.report_assignment_id = _answered_assignment(
+            teacher, school_class, founding, [student, spare]
+        )
     site.gift_file = folder / "old-questions.gift"
     site.gift_file.write_text(GIFT, encoding="utf-8")
     return site
@@ -404,7 +435,7 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
 
 def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     """A teacher's (and admin's) pages: banks, sources, facts, questions, imports, classes,
-    learners."""
+    an assignment and its reports, learners."""
     lesson, source = site.lesson_slug, site.lesson_source
     page.goto(site.url("/"))
     yield "home"
@@ -452,6 +483,13 @@ def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "assignment-new"
     page.goto(site.url(f"/assignments/{site.assignment_id}"))
     yield "assignment-teacher"
+    reported = f"/assignments/{site.report_assignment_id}/report"
+    page.goto(site.url(reported))
+    yield "assignment-report"
+    page.goto(site.url(f"{reported}/misses"))
+    yield "assignment-misses"
+    page.goto(site.url(f"{reported}/items"))
+    yield "assignment-items"
     page.goto(site.url(f"/history/{site.student_id}"))
     yield "learner-history"
     page.goto(site.url(f"/attempts/{site.finished_attempt}"))

@@ -58,6 +58,7 @@ DARK_STOPS = frozenset(
         "teach-question-mcq",
         "teach-import-preview",
         "class",
+        "assignment-misses",
         "admin-users",
     }
 )

@@ -1,5 +1,5 @@
-"""Who may do what with classes: every route of the `classes` and `assignments` blueprints ×
-every role.
+"""Who may do what with classes: every route of the `classes`, `assignments` and
+`assignment_reports` blueprints × every role.
 
 The table is built from the blueprint's rules, so a new route fails
 `test_every_classes_route_is_classified` until it is given its right in NEEDS (as the teachers'
@@ -43,6 +43,10 @@ NEEDS = {
     "assignments.start": "learner",
     "assignments.set_override": "teach",
     "assignments.remove_override": "teach",
+    "assignment_reports.report": "teach",
+    "assignment_reports.misses": "teach",
+    "assignment_reports.items": "teach",
+    "assignment_reports.accept": "teach",
 }
 # anonymous; a student in no class; a learner of the class; a teacher of another class; an
 # admin (a teacher like any other here); the class's co-teacher; its owner.
@@ -143,7 +147,7 @@ def _rules(app):
     return [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(("classes.", "assignments."))
+        if rule.endpoint.startswith(("classes.", "assignments.", "assignment_reports."))
     ]
 
 

@@ -25,6 +25,7 @@ def register(app: Flask) -> None:
     """Attach blueprints, the user loader, template helpers and error handlers."""
     from quizapp.web import (
         admin,
+        assignment_reports,
         assignments,
         auth,
         classes,
@@ -48,6 +49,7 @@ def register(app: Flask) -> None:
         teach.bp,
         classes.bp,
         assignments.bp,
+        assignment_reports.bp,
         admin.bp,
         i18n.bp,
     )

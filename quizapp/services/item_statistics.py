@@ -1,0 +1,255 @@
+"""Item analysis of an assignment with Moodle's quiz statistics (issue 11, point 6): per question
+position when everyone got the same questions, per fact when each learner got a set of their
+own; the test's statistics; how often each option of a multiple-choice question was picked.
+
+The formulas are the core's (`core.item_analysis`, `core.score_statistics`,
+`core.response_analysis`); this module feeds them SQL aggregates over the attempts read
+(`assignment_reports.chosen_attempts`: each learner's first finished attempt by default, as
+Moodle, or all of them):
+
+- totals: `GROUP BY attempt score` ({total: attempts});
+- per item: `GROUP BY item, mark` and `GROUP BY item, total − mark` (the marks' and the rests'
+  distributions) and `SUM(mark × (total − mark))`, where a question left unanswered in a
+  finished attempt has mark 0 (Moodle's treatment of incomplete attempts);
+- options: `GROUP BY item, normalised answer` for multiple-choice (and, with the same
+  questions for everyone, true/false) responses.
+
+A mark is a response's points (0 to 1: every question is worth one point) and a total the
+attempt's stored score (the sum of its points, kept true by regrades). Ordering and matching
+questions ask several facts under their first fact's key, so the per-fact analysis leaves them
+out as items (their marks still count in the totals).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from quizapp.core.item_analysis import (
+    ItemStatistics,
+    ItemSums,
+    analyse,
+    random_guess_score,
+)
+from quizapp.core.response_analysis import OptionShare, option_frequencies
+from quizapp.core.score_statistics import OverallStatistics
+from quizapp.core.values import normalise
+from quizapp.extensions import db
+from quizapp.models import Assignment, AttemptItem, Fact, Response, User
+from quizapp.services.assignment_reports import FIRST_ATTEMPTS, chosen_attempts, typed_texts
+from quizapp.services.assignments import get_assignment
+from quizapp.services.missed_facts import GROUP_TYPES
+
+BY_POSITION, BY_FACT = "position", "fact"
+MAX_MARK = 1.0  # every question is worth one point (core.checking.CheckResult.max_points)
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One item of the analysis: its key (a position or a fact key), a label (the stem, or the
+    fact's statement), its question type (None when a fact was asked as several types), its
+    statistics, and for choice questions each option's picks (`options`, the key marked)
+    with the option's text by normalised form (`option_texts`)."""
+
+    key: Hashable
+    label: str
+    question_type: str | None
+    stats: ItemStatistics
+    options: list[OptionShare]
+    option_texts: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ItemReport:
+    """The analysis: how items are keyed (BY_POSITION or BY_FACT), which attempts were read,
+    the test's statistics (mark-valued ones in % of the maximum total, `max_total` marks),
+    and the items in order (positions; facts in order of first appearance)."""
+
+    assignment: Assignment
+    which: str
+    by: str
+    max_total: float
+    overall: OverallStatistics
+    items: list[ItemRow]
+
+
+def _guess(question: dict[str, Any]) -> float | None:
+    """The random guess score (%) of a frozen question (Moodle's, per type)."""
+    kind = question.get("type", "")
+    options = question.get("options")
+    weights = question.get("weights")
+    try:
+        if kind == "mcq":
+            values = list(weights.values()) if weights else None
+            return random_guess_score(kind, len(options or []) or None, values)
+        if kind == "match":
+            right = (options or {}).get("right") or []
+            return random_guess_score(kind, len(right) or None)
+        return random_guess_score(kind)
+    except ValueError:
+        return None
+
+
+def _sums(
+    chosen: sa.Subquery, key: sa.ColumnElement[Any], keep: sa.ColumnElement[bool]
+) -> tuple[dict[float, int], list[ItemSums]]:
+    """The analysis inputs from four grouped queries (see the module)."""
+    mark = sa.func.coalesce(Response.points, 0.0)
+    rest = chosen.c.score - mark
+    joined = (
+        sa.select()
+        .select_from(chosen)
+        .join(AttemptItem, AttemptItem.attempt_id == chosen.c.id)
+        .outerjoin(Response, Response.item_id == AttemptItem.id)
+        .where(keep)
+    )
+    totals = Counter[float]()
+    for total, count in db.session.execute(
+        sa.select(chosen.c.score, sa.func.count()).group_by(chosen.c.score)
+    ):
+        totals[float(total)] += int(count)
+    marks: defaultdict[Hashable, Counter[float]] = defaultdict(Counter)
+    for item, value, count in db.session.execute(
+        joined.add_columns(key, mark, sa.func.count()).group_by(key, mark)
+    ):
+        marks[item][float(value)] += int(count)
+    rests: defaultdict[Hashable, Counter[float]] = defaultdict(Counter)
+    for item, value, count in db.session.execute(
+        joined.add_columns(key, rest, sa.func.count()).group_by(key, rest)
+    ):
+        rests[item][float(value)] += int(count)
+    products = {
+        item: total
+        for item, total in db.session.execute(
+            joined.add_columns(key, sa.func.sum(mark * rest)).group_by(key)
+        )
+    }
+    items = [
+        ItemSums(item, MAX_MARK, dict(marks[item]), dict(rests[item]), float(products[item]))
+        for item in marks
+    ]
+    return dict(totals), items
+
+
+def _representatives(
+    chosen: sa.Subquery, key: sa.ColumnElement[Any], keep: sa.ColumnElement[bool]
+) -> tuple[list[Hashable], dict[Hashable, dict[str, Any]], dict[Hashable, int]]:
+    """The item keys in order of first appearance, a frozen question of each (its earliest
+    item) and the number of question types each was asked as."""
+    rows = db.session.execute(
+        sa.select(
+            key,
+            sa.func.min(AttemptItem.id),
+            sa.func.count(sa.distinct(AttemptItem.question_type)),
+        )
+        .select_from(chosen)
+        .join(AttemptItem, AttemptItem.attempt_id == chosen.c.id)
+        .where(keep)
+        .group_by(key)
+        .order_by(sa.func.min(AttemptItem.id))
+    ).all()
+    questions = {
+        item_id: question
+        for item_id, question in db.session.execute(
+            sa.select(AttemptItem.id, AttemptItem.question).where(
+                AttemptItem.id.in_([first for _key, first, _types in rows])
+            )
+        )
+    }
+    return (
+        [item for item, _first, _types in rows],
+        {item: dict(questions[first]) for item, first, _types in rows},
+        {item: int(types) for item, _first, types in rows},
+    )
+
+
+def _option_rows(
+    chosen: sa.Subquery, key: sa.ColumnElement[Any], keep: sa.ColumnElement[bool], by: str
+) -> list[tuple[Hashable, str, int]]:
+    """(item, normalised option, picks) of the choice questions' responses."""
+    # True/false keys differ from learner to learner when each has a set of their own.
+    choice_types = ("mcq", "tf") if by == BY_POSITION else ("mcq",)
+    rows = db.session.execute(
+        sa.select(key, Response.normalised, sa.func.count())
+        .select_from(chosen)
+        .join(AttemptItem, AttemptItem.attempt_id == chosen.c.id)
+        .join(Response, Response.item_id == AttemptItem.id)
+        .where(keep, AttemptItem.question_type.in_(choice_types))
+        .group_by(key, Response.normalised)
+        .order_by(key, sa.func.count().desc(), Response.normalised)
+    ).all()
+    return [(item, folded, int(count)) for item, folded, count in rows]
+
+
+def item_analysis(user: User, assignment_id: int, which: str = FIRST_ATTEMPTS) -> ItemReport:
+    """The item analysis of an assignment (see the module) for a teacher of its class."""
+    assignment = get_assignment(user, assignment_id, "teach")
+    chosen = chosen_attempts(assignment, which)
+    by = BY_POSITION if assignment.same_questions else BY_FACT
+    if by == BY_POSITION:
+        key: sa.ColumnElement[Any] = AttemptItem.position
+        keep: sa.ColumnElement[bool] = sa.true()
+    else:
+        key = AttemptItem.fact_key
+        keep = AttemptItem.question_type.not_in(GROUP_TYPES)
+    totals, sums = _sums(chosen, key, keep)
+    order, questions, type_counts = _representatives(chosen, key, keep)
+    guesses = {item: _guess(questions[item]) if type_counts[item] == 1 else None for item in order}
+    analysis = analyse(totals, sums, guesses)
+    max_total = db.session.scalar(sa.select(sa.func.max(chosen.c.max_score))) or 0.0
+    overall = analysis.overall
+    if max_total > 0:
+        overall = overall.as_percentages(float(max_total))
+
+    option_rows = _option_rows(chosen, key, keep, by)
+    choice_items = {item for item, _folded, _count in option_rows}
+    keys: dict[Hashable, list[str]] = {}
+    options: dict[Hashable, list[str]] = {}
+    texts: dict[Hashable, dict[str, str]] = {}
+    for item in choice_items:
+        question = questions.get(item, {})
+        right = [question.get("key")] if by == BY_POSITION else question.get("accepted") or []
+        keys[item] = [normalise(str(form)) for form in right if form]
+        if by == BY_POSITION:
+            shown = [str(option) for option in question.get("options") or []]
+            options[item] = [normalise(option) for option in shown]
+            texts[item] = {normalise(option): option for option in shown}
+    if by == BY_FACT and option_rows:
+        typed = typed_texts(
+            chosen, key, choice_items, [folded for _item, folded, _count in option_rows]
+        )
+        for (item, folded), text in typed.items():
+            texts.setdefault(item, {})[folded] = text
+    shares = option_frequencies(option_rows, keys, options)
+
+    facts: dict[str, Fact] = {}
+    if by == BY_FACT:
+        facts = {
+            fact.key: fact
+            for fact in db.session.scalars(
+                sa.select(Fact).where(
+                    Fact.bank_id == assignment.bank_id, Fact.key.in_([str(k) for k in order])
+                )
+            )
+        }
+    stats = {row.item: row for row in analysis.items}
+    items = []
+    for item in order:
+        question = questions[item]
+        fact = facts.get(str(item))
+        label = (fact.label or fact.statement) if fact else question.get("stem", "")
+        items.append(
+            ItemRow(
+                key=item,
+                label=label or "",
+                question_type=question.get("type") if type_counts[item] == 1 else None,
+                stats=stats[item],
+                options=shares.get(item, []) if item in choice_items else [],
+                option_texts=texts.get(item, {}),
+            )
+        )
+    return ItemReport(assignment, which, by, float(max_total), overall, items)
