@@ -1,0 +1,346 @@
+"""Benchmark: the teacher's reports at 100,000 and 1,000,000 stored responses.
+
+For each size the script builds, in a fresh database (SQLite in a temporary folder, or a
+PostgreSQL database created for the run and dropped after it), one class whose learners have
+each finished one attempt at one assignment of `--questions` questions (the same frozen set for
+everyone, every item storing its frozen question as a real attempt does), so that the
+assignment holds `size` responses, right or wrong at random. It then times, through the
+services a page calls, as the class's teacher:
+
+- the assignment report (status counts, grades by the grading method, distribution);
+- what the class misses (facts ranked, the answers typed most often);
+- the item analysis (Moodle's statistics from SQL aggregates);
+- the gradebook (its first page) and the whole gradebook as CSV rows, when the gradebook
+  service is present;
+
+each the median of `--repeat` runs, with the peak of memory Python allocated during one run
+(tracemalloc): flat memory means no response list is held in Python. It prints the 1M/100k
+ratio of each (goal: at most 10, as the data grows 10 times).
+
+Then a learner's history page: one learner in a class of 10 and one in a class of 1,000, each
+with the same attempts, the page rendered by the app (median of `--repeat`): the ratio should
+be about 1.
+
+    .venv/bin/python bench/report.py [--sizes 100000,1000000] [--questions 20]
+        [--database sqlite|postgresql] [--pg-url URL] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+from quizapp import create_app  # noqa: E402
+from quizapp.core.bank import load_bank  # noqa: E402
+from quizapp.extensions import db  # noqa: E402
+
+BANK = ROOT / "questions" / "romania-ww2"
+BATCH = 5_000
+# One hash for every synthetic learner: hashing 50,000 passwords would time the hash function.
+PASSWORD_HASH = "scrypt:32768:8:1$bench$" + "0" * 128
+
+
+@contextlib.contextmanager
+def database(kind: str, pg_url: str) -> Iterator[str]:
+    """A fresh, empty database URL for one run; removed afterwards."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'report.sqlite3'}"
+        return
+    name = f"bench_report_{os.getpid()}_{random.randrange(10**6)}"
+    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield pg_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _insert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(table.insert(), rows[start : start + BATCH])
+
+
+def build(app, responses: int, questions: int, seed: int = 1) -> dict[str, int]:
+    """The class, its teacher, learners and their finished attempts: ids to time with."""
+    from quizapp.models import (
+        Attempt,
+        AttemptItem,
+        Bank,
+        ClassMembership,
+        Response,
+        User,
+    )
+    from quizapp.services import assignments, classes
+    from quizapp.services.banks import store_bank
+    from quizapp.services.users import create_user
+
+    rng = random.Random(seed)
+    learners = responses // questions
+    with app.app_context():
+        db.create_all()
+        store_bank(load_bank(BANK), "bench")
+        teacher = create_user("teacher", "a long bench password 1", "teacher")
+        db.session.commit()
+        school_class = classes.create_class(teacher, "Bench class")
+        bank = db.session.scalar(sa.select(Bank))
+        assignment = assignments.create_assignment(
+            teacher,
+            school_class,
+            assignments.AssignmentSettings(
+                "Bench", bank.id, "en", ["mcq", "tf", "short", "numeric"], questions
+            ),
+            seed=seed,
+        )
+        db.session.commit()
+        frozen = assignment.questions
+        class_id, assignment_id, bank_id = school_class.id, assignment.id, bank.id
+        first_user = db.session.scalar(sa.select(sa.func.max(User.id))) + 1
+        _insert(
+            User.__table__,
+            [
+                {"id": first_user + i, "name": f"learner{i:06d}", "role": "student",
+                 "password_hash": PASSWORD_HASH}
+                for i in range(learners)
+            ],
+        )  # fmt: skip
+        _insert(
+            ClassMembership.__table__,
+            [
+                {"class_id": class_id, "user_id": first_user + i, "role": "learner"}
+                for i in range(learners)
+            ],
+        )
+        db.session.commit()
+        started = dt.datetime(2026, 11, 1, 9, 0)
+        item_id = 1
+        for first in range(0, learners, 1_000):
+            block = range(first, min(first + 1_000, learners))
+            attempts, items, answers = [], [], []
+            for i in block:
+                attempt_id = i + 1
+                rights = [rng.random() < 0.3 + 0.6 * (i % 10) / 10 for _ in frozen]
+                attempts.append(
+                    {
+                        "id": attempt_id,
+                        "user_id": first_user + i,
+                        "bank_id": bank_id,
+                        "language": "en",
+                        "settings": {"assignment": assignment_id},
+                        "started_at": started,
+                        "finished_at": started + dt.timedelta(minutes=20, seconds=i % 600),
+                        "score": float(sum(rights)),
+                        "max_score": float(len(frozen)),
+                        "assignment_id": assignment_id,
+                    }
+                )
+                for position, (question, right) in enumerate(
+                    zip(frozen, rights, strict=True), start=1
+                ):
+                    items.append(
+                        {
+                            "id": item_id,
+                            "attempt_id": attempt_id,
+                            "position": position,
+                            "question_type": question["type"],
+                            "fact_key": question["fact_id"] or f"q{position}",
+                            "question": question,
+                        }
+                    )
+                    given = question["key"] if right else f"wrong {rng.randrange(5)}"
+                    answers.append(
+                        {
+                            "item_id": item_id,
+                            "given": given,
+                            "normalised": str(given).casefold(),
+                            "correct": right,
+                            "points": 1.0 if right else 0.0,
+                            "seconds_taken": 5.0 + rng.random() * 40,
+                        }
+                    )
+                    item_id += 1
+            _insert(Attempt.__table__, attempts)
+            _insert(AttemptItem.__table__, items)
+            _insert(Response.__table__, answers)
+            db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as connection:
+                for table in ("attempts", "attempt_items", "responses"):
+                    connection.execute(
+                        sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                            f"(SELECT max(id) FROM {table}))"
+                        )
+                    )
+                connection.commit()
+                connection.execute(sa.text("ANALYZE"))
+                connection.commit()
+        stored = db.session.scalar(sa.select(sa.func.count(Response.id)))
+        return {
+            "teacher": teacher.id,
+            "class": class_id,
+            "assignment": assignment_id,
+            "responses": stored,
+            "learner": first_user,
+        }
+
+
+def timed(call: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """(median seconds over `repeat` runs, peak MiB Python allocated during one run)."""
+    call()  # warm the caches (statements, bank pool)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    tracemalloc.start()
+    call()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return statistics.median(times), peak / 2**20
+
+
+def measures(app, ids: dict[str, int]) -> dict[str, Callable[[], Any]]:
+    """The report services, called as the teacher would call them through their pages."""
+    from quizapp.models import SchoolClass, User
+    from quizapp.services import assignment_reports, item_statistics, missed_facts
+
+    def as_teacher(work: Callable[[User], Any]) -> Callable[[], Any]:
+        def run() -> Any:
+            with app.app_context():
+                teacher = db.session.get(User, ids["teacher"])
+                result = work(teacher)
+                db.session.rollback()
+                return result
+
+        return run
+
+    calls = {
+        "assignment report": as_teacher(
+            lambda t: assignment_reports.assignment_report(t, ids["assignment"])
+        ),
+        "what the class misses": as_teacher(
+            lambda t: missed_facts.class_misses(t, ids["assignment"])
+        ),
+        "item analysis": as_teacher(lambda t: item_statistics.item_analysis(t, ids["assignment"])),
+    }
+    try:
+        from quizapp.services import gradebook
+    except ImportError:
+        return calls
+
+    def page(teacher):
+        school_class = db.session.get(SchoolClass, ids["class"])
+        return gradebook.gradebook_page(teacher, school_class, 1)
+
+    def csv_rows(teacher):
+        school_class = db.session.get(SchoolClass, ids["class"])
+        _columns, rows = gradebook.gradebook_rows(teacher, school_class)
+        return sum(1 for _ in rows)
+
+    calls["gradebook page"] = as_teacher(page)
+    calls["gradebook CSV (all rows)"] = as_teacher(csv_rows)
+    return calls
+
+
+def history_timing(kind: str, pg_url: str, repeat: int) -> dict[int, float]:
+    """Median time of a learner's history page in a class of 10 and of 1,000."""
+    results = {}
+    for size in (10, 1_000):
+        with database(kind, pg_url) as url:
+            app = create_app(
+                {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
+            )
+            ids = build(app, size * 20, 20)
+            client = app.test_client()
+            with app.app_context():
+                from werkzeug.security import generate_password_hash
+
+                from quizapp.models import User
+
+                learner = db.session.get(User, ids["learner"])
+                learner.password_hash = generate_password_hash("a long bench password 2")
+                # The request log would print a line per timed page.
+                logging.getLogger("quizapp.requests").setLevel(logging.WARNING)
+                name = learner.name
+                db.session.commit()
+            password = "a long bench password 2"
+            login = client.post("/login", data={"name": name, "password": password})
+            assert login.status_code == 302, login.status_code
+            response = client.get("/history")
+            assert response.status_code == 200, response.status_code
+            seconds, _ = timed(lambda client=client: client.get("/history"), repeat)
+            results[size] = seconds
+            with app.app_context():
+                db.engine.dispose()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--questions", type=int, default=20)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--skip-history", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    figures: dict[int, dict[str, tuple[float, float]]] = {}
+    for size in sizes:
+        with database(args.database, args.pg_url) as url:
+            app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+            start = time.perf_counter()
+            ids = build(app, size, args.questions)
+            print(
+                f"{args.database}: {ids['responses']:,} responses "
+                f"({ids['responses'] // args.questions:,} learners) built in "
+                f"{time.perf_counter() - start:.0f} s",
+                flush=True,
+            )
+            figures[size] = {}
+            for name, call in measures(app, ids).items():
+                seconds, peak = timed(call, args.repeat)
+                figures[size][name] = (seconds, peak)
+                print(f"  {name:28} {seconds * 1000:9.1f} ms   peak {peak:7.1f} MiB", flush=True)
+            with app.app_context():
+                db.engine.dispose()
+    if len(sizes) >= 2:
+        low, high = sizes[0], sizes[-1]
+        print(f"\nratio {high:,} / {low:,} responses (goal: at most {high / low:.0f}):")
+        for name, (seconds, peak) in figures[high].items():
+            base_seconds, base_peak = figures[low][name]
+            print(
+                f"  {name:28} time x{seconds / base_seconds:5.2f}   "
+                f"memory x{peak / max(base_peak, 1e-9):5.2f}"
+            )
+    if not args.skip_history:
+        history = history_timing(args.database, args.pg_url, args.repeat)
+        print(
+            f"\nlearner's history page: class of 10 {history[10] * 1000:.1f} ms, class of 1,000 "
+            f"{history[1_000] * 1000:.1f} ms (ratio x{history[1_000] / history[10]:.2f})"
+        )
+
+
+if __name__ == "__main__":
+    main()
