@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import datetime as dt
+import logging
 import os
 import random
 import statistics
