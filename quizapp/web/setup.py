@@ -29,6 +29,7 @@ def register(app: Flask) -> None:
         auth,
         classes,
         formatting,
+        gradebook,
         history,
         i18n,
         numbers,
@@ -48,6 +49,7 @@ def register(app: Flask) -> None:
         teach.bp,
         classes.bp,
         assignments.bp,
+        gradebook.bp,
         admin.bp,
         i18n.bp,
     )
