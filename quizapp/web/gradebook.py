@@ -56,9 +56,7 @@ def show(class_id: int):
     """The class's gradebook: a row per learner (a page of them), a column per assignment."""
     school_class = classes.get_class(current_user, class_id, "teach")
     page = page_argument()
-    book = gradebook.gradebook_page(
-        current_user, school_class, page, gradebook.LEARNERS_PER_PAGE
-    )
+    book = gradebook.gradebook_page(current_user, school_class, page, gradebook.LEARNERS_PER_PAGE)
     last_page_or_404(page, book.total, book.per_page)
     return render_template(
         "gradebook/class.html",
