@@ -175,7 +175,7 @@ def prepare(app, folder: Path) -> Site:
     from quizapp.core.authored import AuthoredQuestion, Choice
     from quizapp.extensions import db
     from quizapp.models import Bank
-    from quizapp.services import authoring, classes, sharing
+    from quizapp.services import assignments, authoring, classes, sharing
     from quizapp.services.users import create_user
 
     site = Site(app=app)
@@ -253,6 +253,14 @@ def prepare(app, folder: Path) -> Site:
         classes.join_class(student, school_class.join_code)
         classes.join_class(spare, school_class.join_code)
         other = classes.create_class(teacher, "History 4A")
+        # An assignment of the class: the learner's home and history list it, the gradebook
+        # has a column.
+        assignments.create_assignment(
+            teacher,
+            school_class,
+            assignments.AssignmentSettings("Week 1", founding.id, "en", ["mcq", "tf"], 5),
+            seed=1,
+        )
         db.session.commit()
         site.class_id, site.other_class_code = school_class.id, other.join_code
     site.gift_file = folder / "old-questions.gift"
@@ -416,6 +424,8 @@ def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "classes"
     page.goto(site.url(f"/classes/{site.class_id}"))
     yield "class"
+    page.goto(site.url(f"/classes/{site.class_id}/gradebook"))
+    yield "gradebook"
     page.goto(site.url(f"/history/{site.student_id}"))
     yield "learner-history"
     page.goto(site.url(f"/attempts/{site.finished_attempt}"))

@@ -24,7 +24,6 @@ learner) before anything is read, so a download is refused before its first byte
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -229,40 +228,46 @@ def gradebook_page(
 
 def gradebook_rows(user: User, school_class: SchoolClass) -> tuple[list[Column], Iterator[Row]]:
     """The whole gradebook for a download: the columns, and an iterator of every learner's row
-    by name, read from one query in batches of STREAM_BATCH (a server-side cursor on
-    PostgreSQL), so no list of learners or grades is held. The right is checked now, before
-    the iterator is handed back."""
+    by name, read STREAM_BATCH learners at a time (see `_stream_rows`), so no list of the
+    class's learners or grades is held. The right is checked now, before the iterator is
+    handed back."""
     cols = columns(user, school_class)
     return cols, _stream_rows(school_class.id, [col.assignment_id for col in cols])
 
 
 def _stream_rows(class_id: int, assignment_ids: list[int]) -> Iterator[Row]:
-    graded = graded_subquery(
-        Attempt.assignment_id.in_(_class_assignment_ids(class_id)),
-        Attempt.user_id.in_(classes.learner_id_select(class_id)),
-    )
-    query = (
-        sa.select(User.id, User.name, graded.c.assignment_id, graded.c.grade)
-        .join(
-            ClassMembership,
-            sa.and_(
-                ClassMembership.user_id == User.id,
-                ClassMembership.class_id == class_id,
-                ClassMembership.role == classes.LEARNER,
-            ),
+    """Learners by (lower-case name, id), a batch at a time with a keyset (each batch starts
+    after the last row of the one before: no OFFSET to skip), and the grades of each batch in
+    one query filtered by its learners' ids. Two queries per batch, each costing what its
+    batch holds: joining every learner to the whole class's grades in one statement made
+    SQLite scan the grades once per learner."""
+    sort_name = sa.func.lower(User.name)
+    after: tuple[str, int] | None = None
+    while True:
+        query = (
+            sa.select(sort_name, User.id, User.name)
+            .join(
+                ClassMembership,
+                sa.and_(
+                    ClassMembership.user_id == User.id,
+                    ClassMembership.class_id == class_id,
+                    ClassMembership.role == classes.LEARNER,
+                ),
+            )
+            .order_by(sort_name, User.id)
+            .limit(STREAM_BATCH)
         )
-        .outerjoin(graded, graded.c.user_id == User.id)
-        .order_by(sa.func.lower(User.name), User.id)
-        .execution_options(yield_per=STREAM_BATCH)
-    )
-    position = {aid: index for index, aid in enumerate(assignment_ids)}
-    result = db.session.execute(query)
-    for (user_id, name), group in itertools.groupby(result, key=lambda row: row[:2]):
-        grades: list[float | None] = [None] * len(assignment_ids)
-        for _uid, _name, assignment_id, grade in group:
-            if assignment_id in position and grade is not None:
-                grades[position[assignment_id]] = float(grade)
-        yield Row(user_id, name, grades)
+        if after is not None:
+            query = query.where(sa.tuple_(sort_name, User.id) > sa.tuple_(*after))
+        batch = db.session.execute(query).all()
+        if not batch:
+            return
+        grades = grades_of(class_id, [user_id for _key, user_id, _name in batch])
+        for _key, user_id, name in batch:
+            yield Row(user_id, name, [grades.get((user_id, aid)) for aid in assignment_ids])
+        if len(batch) < STREAM_BATCH:
+            return
+        after = (batch[-1][0], batch[-1][1])
 
 
 @dataclass(frozen=True)
