@@ -63,6 +63,8 @@ class Site:
     gift_file: Path | None = None
     class_id: int = 0
     other_class_code: str = ""
+    assignment_id: int = 0
+    assignment_attempt: int = 0
 
     def url(self, path: str) -> str:
         """The full address of a path on the served app."""
@@ -174,7 +176,7 @@ def prepare(app, folder: Path) -> Site:
     """Fill the database with everything the tour shows; return where it is."""
     from quizapp.core.authored import AuthoredQuestion, Choice
     from quizapp.extensions import db
-    from quizapp.models import Bank
+    from quizapp.models import Bank, utcnow
     from quizapp.services import assignments, authoring, classes, sharing
     from quizapp.services.users import create_user
 
@@ -253,16 +255,31 @@ def prepare(app, folder: Path) -> Site:
         classes.join_class(student, school_class.join_code)
         classes.join_class(spare, school_class.join_code)
         other = classes.create_class(teacher, "History 4A")
-        # An assignment of the class: the learner's home and history list it, the gradebook
-        # has a column.
-        assignments.create_assignment(
-            teacher,
-            school_class,
-            assignments.AssignmentSettings("Week 1", founding.id, "en", ["mcq", "tf"], 5),
-            seed=1,
-        )
         db.session.commit()
         site.class_id, site.other_class_code = school_class.id, other.join_code
+
+        # An assignment reviewed after it closes, which the learner has started and answered
+        # once (its feedback says only "answer recorded").
+        assignment = assignments.create_assignment(
+            teacher,
+            school_class,
+            assignments.AssignmentSettings(
+                "Week 1: the coup of 1944",
+                founding.id,
+                "en",
+                ["mcq", "short"],
+                6,
+                closes_at=utcnow() + dt.timedelta(days=7),
+                attempts_allowed=2,
+                review="after_close",
+            ),
+            seed=5,
+        )
+        db.session.commit()
+        site.assignment_id = assignment.id
+        assigned = assignments.start_attempt(student, assignment.id)
+        db.session.commit()
+        site.assignment_attempt = assigned.id
     site.gift_file = folder / "old-questions.gift"
     site.gift_file.write_text(GIFT, encoding="utf-8")
     return site
@@ -366,6 +383,13 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "my-classes"
     page.goto(site.url(f"/classes/{site.class_id}"))
     yield "class-joined"
+    page.goto(site.url(f"/assignments/{site.assignment_id}"))
+    yield "assignment-learner"
+    # A question of its own per language: each pass answers one.
+    position = LANGUAGES.index(language) + 1
+    page.goto(site.url(f"/attempts/{site.assignment_attempt}/q/{position}"))
+    answer_in_browser(page)
+    yield "assignment-answer-recorded"
     page.goto(site.url("/join"))
     yield "join"
     page.goto(site.url(f"/join/{site.other_class_code}"))
@@ -424,6 +448,10 @@ def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "classes"
     page.goto(site.url(f"/classes/{site.class_id}"))
     yield "class"
+    page.goto(site.url(f"/classes/{site.class_id}/assignments/new"))
+    yield "assignment-new"
+    page.goto(site.url(f"/assignments/{site.assignment_id}"))
+    yield "assignment-teacher"
     page.goto(site.url(f"/classes/{site.class_id}/gradebook"))
     yield "gradebook"
     page.goto(site.url(f"/history/{site.student_id}"))

@@ -195,3 +195,31 @@ def test_a_range_of_months_makes_neither_month_the_known_one():
     assert answers_match("junio de 1940", accepted, "year")
     assert not answers_match("julio de 1940", accepted, "year")
     assert not answers_match("22 de junio de 1940", accepted, "year")
+
+
+@pytest.mark.parametrize(
+    ("given", "key", "right"),
+    [
+        # Scale abbreviations of news and finance (the review's 401-27, 402-10, 403-9...).
+        ("$300m", "US$300 million", True),
+        ("$300M", "US$300 million", True),
+        ("300mn", "US$300 million", True),
+        ("300 mln", "US$300 million", True),
+        ("$2bn", "US$2 billion", True),
+        ("$2B", "US$2 billion", True),
+        ("US$2bn", "US$2 billion", True),
+        ("2,5 bn", "2.500 millones de dólares", True),
+        ("5k", "5,000", True),
+        # Another value stays wrong, whatever its scale.
+        ("$3bn", "US$2 billion", False),
+        ("$2m", "US$2 billion", False),
+        ("$300k", "US$300 million", False),
+        # A lone letter a space apart is no scale ("2 b" could be anything).
+        ("2 b", "US$2 billion", False),
+        # A glued letter may be a unit: 300m of height is 300 (metres), not 300 million.
+        ("300m", "300 m", True),
+        ("300m", "300 metres", True),
+    ],
+)
+def test_scale_abbreviations_glued_to_a_figure(given, key, right):
+    assert answers_match(given, [key], "number") is right

@@ -160,6 +160,9 @@ def _numbers_match(given: str, accepted: Sequence[str], tolerance: float, stem: 
             continue
         if abs(quantity.value - key.value) <= allowed:
             return True
+        # "300m" for a key of "300 m" (a height, not millions): the figure with its unit.
+        if quantity.abbreviated and not key.scaled and abs(quantity.figure - key.value) <= allowed:
+            return True
         # "300" for "US$300 million" only when the question names the scale ("in millions"):
         # otherwise 300 is another value, a hundred dollars apart from a million times more.
         if (

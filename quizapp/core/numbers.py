@@ -91,6 +91,18 @@ SCALE_WORDS: dict[str, int] = {
     "billon": 10**12,
     "billones": 10**12,
 }
+# Scale abbreviations glued to a figure, as in news and finance ("$300m", "US$2bn", "$2B",
+# "5k", "300 mln"): read only right after the figure, never standing alone.
+SCALE_ABBREVIATIONS: dict[str, int] = {
+    "k": 10**3,
+    "m": 10**6,
+    "mn": 10**6,
+    "mm": 10**6,
+    "mln": 10**6,
+    "b": 10**9,
+    "bn": 10**9,
+    "bln": 10**9,
+}
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 # "10²³": superscript exponents must be read before NFKD makes "10²³" the number 1023.
@@ -181,6 +193,9 @@ class Quantity:
     value: Decimal
     figure: Decimal
     scaled: bool
+    # Scaled by a letter glued to the figure ("$300m", "2bn", "5k"), which may also be a unit
+    # ("300m" of height): a reader compares the figure too where the key has no scale.
+    abbreviated: bool = False
 
 
 def parse_quantity(text: str) -> Quantity | None:
@@ -201,7 +216,8 @@ def find_quantities(text: str) -> list[tuple[int, int, Quantity]]:
     """Every number in the text, left to right: its span in `number_view(text)` and its value.
 
     Figures, number words ("fifteen", "quince") and a scale word right after either
-    ("300 million", "2 mil millones") are read; a figure with a scale word keeps its figure.
+    ("300 million", "2 mil millones") or a scale abbreviation glued to a figure ("$300m",
+    "2bn") are read; a figure with a scale word keeps its figure.
     """
     view = number_view(text)
     found: list[tuple[int, int, Quantity]] = []
@@ -216,6 +232,24 @@ def find_quantities(text: str) -> list[tuple[int, int, Quantity]]:
             scale = SCALE_WORDS[token]
             found.append(
                 (start, match.end(), Quantity(previous.value * scale, previous.figure, True))
+            )
+            continue
+        elif (
+            token in SCALE_ABBREVIATIONS
+            and found
+            and not found[-1][2].scaled
+            and found[-1][1] in (match.start(), match.start() - 1)
+            and (found[-1][1] == match.start() or len(token) > 1)
+        ):
+            # Glued ("300m") or, for the longer ones only, a space apart ("300 mln").
+            start, _, previous = found.pop()
+            scale = SCALE_ABBREVIATIONS[token]
+            found.append(
+                (
+                    start,
+                    match.end(),
+                    Quantity(previous.value * scale, previous.figure, True, abbreviated=True),
+                )
             )
             continue
         else:

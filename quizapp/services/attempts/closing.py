@@ -76,7 +76,8 @@ class OpenAttempt:
 
 def unfinished_attempts(user: User) -> list[OpenAttempt]:
     """The learner's attempts still open, newest first, with questions answered and asked
-    (counted in SQL, one query for the list)."""
+    (counted in SQL, one query for the list); an assignment's attempts are listed with their
+    assignment instead."""
     total = (
         sa.select(sa.func.count(AttemptItem.id))
         .where(AttemptItem.attempt_id == Attempt.id)
@@ -100,7 +101,12 @@ def unfinished_attempts(user: User) -> list[OpenAttempt]:
             Attempt.assignment_id,
         )
         .join(Bank, Bank.id == Attempt.bank_id)
-        .where(Attempt.user_id == user.id, Attempt.finished_at.is_(None))
+        # An assignment's open attempt is listed with its assignment (My assignments).
+        .where(
+            Attempt.user_id == user.id,
+            Attempt.finished_at.is_(None),
+            Attempt.assignment_id.is_(None),
+        )
         .order_by(Attempt.started_at.desc(), Attempt.id.desc())
         .limit(10)
     ).all()

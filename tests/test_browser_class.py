@@ -1,0 +1,99 @@
+"""Browser test of the teacher's loop: a teacher creates a class, two students join with its
+code, the teacher assigns a quiz with the same questions for everyone, the students take it,
+and the teacher follows their progress on the assignment page."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from tests.conftest import CHROMIUM, answer_shown_question, browser_log_in, make_user
+
+pytestmark = pytest.mark.browser
+
+if CHROMIUM is None and not os.environ.get("CI"):
+    pytest.skip(
+        "Debian's chromium is not installed (make test installs it)", allow_module_level=True
+    )
+
+
+def _take_assignment(page, base: str, name: str) -> None:
+    """A student logs in, starts the assignment from home and answers every question."""
+    browser_log_in(page, base, name)
+    page.goto(base + "/")
+    card = page.locator("li.assigned-item", has_text="Week 1")
+    assert "to do" in card.inner_text()
+    card.get_by_role("button", name="Start").click()
+    for _ in range(10):
+        answer_shown_question(page)
+        assert "Answer recorded." in page.content()
+        next_link = page.get_by_role("link", name="Next question")
+        if next_link.count():
+            next_link.click()
+            continue
+        page.get_by_role("button", name="Finish the attempt").click()
+        break
+    # Review opens once the attempt is finished: the results page with its sources.
+    assert re.search(r"/attempts/\d+$", page.url), page.url
+    assert page.locator("figure.source").count() >= 1
+
+
+def test_a_class_takes_an_assignment(live_server, page):
+    base, app = live_server
+    make_user(app, "maestra", role="teacher")
+    make_user(app, "ana")
+    make_user(app, "bea")
+
+    browser_log_in(page, base, "maestra")
+    page.goto(base + "/classes")
+    page.fill("input[name=name]", "History 3B")
+    page.get_by_role("button", name="Create the class").click()
+    class_url = page.url
+    code = page.locator("code.nowrap").inner_text()
+    assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}", code)
+
+    browser = page.context.browser
+    learners = {}
+    for name in ("ana", "bea"):
+        learner = browser.new_context().new_page()
+        browser_log_in(learner, base, name)
+        learner.goto(base + "/")
+        learner.fill("input[name=code]", code.lower().replace("-", " "))
+        learner.get_by_role("button", name="Join the class").click()
+        assert "History 3B" in learner.content()
+        learners[name] = learner
+
+    page.goto(class_url)
+    page.get_by_role("link", name="Assign a quiz").click()
+    page.fill("input[name=title]", "Week 1")
+    page.select_option("select[name=bank]", label="Romania in the Second World War")
+    page.select_option("select[name=language]", "en")
+    for kind in ("mcq", "tf", "short"):
+        box = page.locator(f"input[name=types][value={kind}]")
+        if kind == "short":
+            box.check()
+        else:
+            box.uncheck()
+    page.locator("input[name=types][value=mcq]").check()
+    page.fill("input[name=count]", "5")
+    page.fill("input[name=attempts_allowed]", "1")
+    page.check("input[name=review][value=after_attempt]")
+    page.get_by_role("button", name="Assign").click()
+    assert "The quiz is assigned to History 3B." in page.content()
+    assignment_url = page.url
+
+    for name, learner in learners.items():
+        _take_assignment(learner, base, name)
+        # One attempt allowed: no way to start another.
+        learner.goto(base + "/")
+        card = learner.locator("li.assigned-item", has_text="Week 1")
+        assert "done" in card.inner_text()
+        assert card.get_by_role("button").count() == 0
+
+    page.goto(assignment_url)
+    rows = page.locator("#learners tbody tr")
+    assert rows.count() == 2
+    for index in range(2):
+        assert "finished" in rows.nth(index).inner_text()
