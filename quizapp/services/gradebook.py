@@ -209,8 +209,9 @@ def gradebook_page(
     user: User, school_class: SchoolClass, page: int, per_page: int = LEARNERS_PER_PAGE
 ) -> GradebookPage:
     """Page `page` of the class's gradebook: learners by name, `per_page` a page, with their
-    grade on every assignment of the class. Three queries whatever the class's size (columns,
-    a page of learners, their grades). NotFound / Forbidden unless the user teaches it."""
+    grade on every assignment of the class. The same few queries whatever the class's size
+    (the columns with their means, a page of learners and its count, the page's grades).
+    NotFound / Forbidden unless the user teaches it."""
     cols = columns(user, school_class)
     learners = class_lists.learners_page(user, school_class, page, per_page)
     ids = [membership.user_id for membership in learners.items]
