@@ -41,7 +41,8 @@ class User(UserMixin, db.Model):
 
     @property
     def is_teacher(self) -> bool:
-        """Whether this user works in the teachers' area and sees every learner's history."""
+        """Whether this user works in the teachers' area (a learner's history and attempts are
+        read only by the teachers of a class they are in: services.classes.teaches_learner)."""
         return self.role in TEACHING_ROLES
 
     @property

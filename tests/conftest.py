@@ -146,6 +146,22 @@ def make_user(app, name: str, role: str = "student"):
         return user.id
 
 
+def make_class(app, teacher_name: str, *learner_names: str, name: str = "Class") -> int:
+    """A class owned by the teacher `teacher_name` that the named learners joined; its id.
+    (A teacher reads a learner's history and attempts only when teaching a class they are in.)
+    """
+    from quizapp.extensions import db
+    from quizapp.services import classes
+    from quizapp.services.users import find_user
+
+    with app.app_context():
+        school_class = classes.create_class(find_user(teacher_name), name)
+        for learner in learner_names:
+            classes.join_class(find_user(learner), school_class.join_code)
+        db.session.commit()
+        return school_class.id
+
+
 def log_in(client, name: str):
     """Log a client in through the login form."""
     response = client.post("/login", data={"name": name, "password": PASSWORD})

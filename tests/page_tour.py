@@ -490,6 +490,8 @@ def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "assignment-misses"
     page.goto(site.url(f"{reported}/items"))
     yield "assignment-items"
+    page.goto(site.url(f"/classes/{site.class_id}/gradebook"))
+    yield "gradebook"
     page.goto(site.url(f"/history/{site.student_id}"))
     yield "learner-history"
     page.goto(site.url(f"/attempts/{site.finished_attempt}"))

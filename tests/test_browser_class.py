@@ -1,11 +1,14 @@
 """Browser test of the teacher's loop: a teacher creates a class, two students join with its
 code, the teacher assigns a quiz with the same questions for everyone, the students take it,
-and the teacher follows their progress on the assignment page."""
+the teacher follows their progress on the assignment page and downloads the gradebook."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +100,25 @@ def test_a_class_takes_an_assignment(live_server, page):
     assert rows.count() == 2
     for index in range(2):
         assert "finished" in rows.nth(index).inner_text()
+
+    # The gradebook: a row per learner with their grade, and its CSV download.
+    page.goto(class_url)
+    page.get_by_role("link", name="Gradebook").click()
+    table = page.locator("table.gradebook")
+    assert table.locator("tbody tr").count() == 2
+    for name in ("ana", "bea"):
+        cell = table.locator("tbody tr", has_text=name).locator("td").first
+        assert re.fullmatch(r"\d+%", cell.inner_text().strip()), cell.inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the gradebook (CSV)").click()
+    text = Path(download.value.path()).read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:], newline="")))
+    assert rows[0] == ["Learner", "Week 1 (Highest grade, %)"]
+    assert [row[0] for row in rows[1:]] == ["ana", "bea"]
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Answers to Week 1 (CSV)").click()
+    answers = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(answers, newline="")))
+    assert lines[0][:5] == ["Learner", "Attempt", "Question", "Question text", "Answer given"]
+    assert len(lines) == 1 + 2 * 5  # five answers each

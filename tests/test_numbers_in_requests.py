@@ -326,8 +326,11 @@ def test_a_bank_folder_fact_with_a_nan_tolerance_is_refused(bank_copy):
 
     facts = bank_copy / "facts" / "armistice-soviet-occupation-en.yaml"
     text = facts.read_text(encoding="utf-8")
-    assert "  tolerance: 10000\n" in text
-    facts.write_text(text.replace("  tolerance: 10000\n", "  tolerance: .nan\n", 1), "utf-8")
+    # A number fact given a tolerance that is no number.
+    assert "  kind: number\n" in text
+    facts.write_text(
+        text.replace("  kind: number\n", "  kind: number\n  tolerance: .nan\n", 1), "utf-8"
+    )
     with pytest.raises(BankError, match="tolerance"):
         load_bank(bank_copy)
 

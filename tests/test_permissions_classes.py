@@ -1,5 +1,5 @@
-"""Who may do what with classes: every route of the `classes`, `assignments` and
-`assignment_reports` blueprints × every role.
+"""Who may do what with classes: every route of the `classes`, `assignments`,
+`assignment_reports` and `gradebook` blueprints × every role.
 
 The table is built from the blueprint's rules, so a new route fails
 `test_every_classes_route_is_classified` until it is given its right in NEEDS (as the teachers'
@@ -47,6 +47,9 @@ NEEDS = {
     "assignment_reports.misses": "teach",
     "assignment_reports.items": "teach",
     "assignment_reports.accept": "teach",
+    "gradebook.show": "teach",
+    "gradebook.download": "teach",
+    "gradebook.answers": "teach",
 }
 # anonymous; a student in no class; a learner of the class; a teacher of another class; an
 # admin (a teacher like any other here); the class's co-teacher; its owner.
@@ -147,7 +150,9 @@ def _rules(app):
     return [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(("classes.", "assignments.", "assignment_reports."))
+        if rule.endpoint.startswith(
+            ("classes.", "assignments.", "assignment_reports.", "gradebook.")
+        )
     ]
 
 
@@ -176,6 +181,9 @@ def test_every_classes_route_by_role(app, people, who):
             world = make_world(app, people, number)
             url = _url(app, rule, world)
             response = client.open(url, method=method, data={})
+            # A server closes every response, which ends a streamed download's request
+            # context (and its database session); the test client leaves that to us.
+            response.close()
             want = expected(need, who)
             location = response.headers.get("Location", "")
             if want == "login":

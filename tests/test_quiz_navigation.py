@@ -12,7 +12,7 @@ from markupsafe import escape
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, User
 from quizapp.services import attempts
-from tests.conftest import PASSWORD, csrf_token, log_in, make_user
+from tests.conftest import PASSWORD, csrf_token, log_in, make_class, make_user
 from tests.quiz_helpers import attempt, frozen, right_answer_form, start
 
 
@@ -101,6 +101,9 @@ def test_linked_evidence_is_the_frozen_source_for_readers_of_the_attempt(app, st
     question = questions[1]
     make_user(app, "bea")
     make_user(app, "profe", role="teacher")
+    make_user(app, "otra", role="teacher")
+    make_class(app, "profe", "ana")
+    make_class(app, "otra", "bea")
     with app.app_context():
         # Before the question is answered its marked evidence would be its answer: none.
         assert attempts.linked_evidence(_user("ana"), attempt_id, 1, 1) is None
@@ -112,6 +115,8 @@ def test_linked_evidence_is_the_frozen_source_for_readers_of_the_attempt(app, st
         read = attempts.linked_evidence(_user("profe"), attempt_id, 1, 0)
         assert not read.own and read.source == question["items"][0]["source"]
         assert attempts.linked_evidence(_user("bea"), attempt_id, 1, 0) is None
+        # A teacher of another class (not ana's) reads nothing of it.
+        assert attempts.linked_evidence(_user("otra"), attempt_id, 1, 0) is None
         assert attempts.linked_evidence(_user("ana"), attempt_id, 1, 99) is None
         assert attempts.linked_evidence(_user("ana"), attempt_id, 9, 0) is None
 
@@ -240,6 +245,7 @@ def test_finishing_early_asks_first_and_says_what_is_left(app, student_client):
 def test_the_finish_page_is_the_learners_own(app, student_client):
     attempt_id = start(student_client, count=5, types=["short"])
     make_user(app, "profe", role="teacher")
+    make_class(app, "profe", "ana")
     teacher = log_in(app.test_client(), "profe")
     assert teacher.get(f"/attempts/{attempt_id}/finish").status_code == 404
     assert teacher.post(f"/attempts/{attempt_id}/finish").status_code == 404
@@ -349,5 +355,6 @@ def test_the_source_page_from_feedback_marks_the_evidence_and_leads_back(app, st
         assert response.status_code == 200 and "<mark>" not in response.get_data(as_text=True)
     # A teacher reading the learner's attempt goes back to its results.
     make_user(app, "profe", role="teacher")
+    make_class(app, "profe", "ana")
     teacher = log_in(app.test_client(), "profe").get(url).get_data(as_text=True)
     assert "<mark>" in teacher and f'href="/attempts/{attempt_id}">' in teacher

@@ -12,7 +12,7 @@ from quizapp.models import Attempt, AttemptItem, Response, User
 from quizapp.models import Bank as StoredBank
 from quizapp.services import attempts
 from quizapp.services.permissions import NotFound
-from tests.conftest import csrf_token, log_in, make_user
+from tests.conftest import csrf_token, log_in, make_class, make_user
 from tests.quiz_helpers import (
     ALL_TYPES,
     frozen,
@@ -166,8 +166,11 @@ def test_others_cannot_practise_or_discard_a_learners_attempt(app, student_clien
     _finish(app, student_client, attempt_id, right=set())
     assert boris.post(f"/attempts/{attempt_id}/practise").status_code == 404
     assert teacher_client.post(f"/attempts/{attempt_id}/practise").status_code == 404
-    # A teacher reading the results sees no learner's buttons.
-    page = teacher_client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    # A teacher of the learner's class reading the results sees no learner's buttons.
+    make_class(app, "profesora", "ana")
+    response = teacher_client.get(f"/attempts/{attempt_id}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Learner: ana" in page
     assert "Practise what I missed" not in page and "same settings" not in page
 
 

@@ -1,4 +1,5 @@
-"""View tests: history pages, the chart, pagination, who may see whose history."""
+"""View tests: history pages, the chart, pagination, who may see whose history (the teachers
+of a class the learner is in: see also test_history_assignments.py)."""
 
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def test_a_student_cannot_see_another_learners_history(app, student_client, stud
     assert "ana" not in student_client.get("/classes").get_data(as_text=True).split("<main")[1]
 
 
-def test_a_teacher_sees_the_class_and_any_learners_history(
+def test_a_teacher_sees_the_class_and_its_learners_history(
     app, student_client, student, teacher_client
 ):
     attempt_id = _finish_quiz(app, student_client, right=3)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from quizapp.database import upgrade_to_write
 from quizapp.extensions import db
@@ -182,6 +183,30 @@ def taught_clause(user: User) -> sa.ColumnElement[bool]:
     return SchoolClass.id.in_(
         db.select(ClassMembership.class_id).where(
             ClassMembership.user_id == user.id, ClassMembership.role.in_(CLASS_TEACHING_ROLES)
+        )
+    )
+
+
+def teaches_learner(user: User, learner_id: int) -> bool:
+    """Whether `user` may read the learner's history and attempts as their teacher: a teacher
+    account (admins included) that owns or co-teaches a class, archived or not, in which
+    `learner_id` is a learner. One EXISTS on class_membership; False for anyone else (a
+    teacher of other classes only, a student)."""
+    if not user.is_teacher:
+        return False
+    taught = aliased(ClassMembership)
+    learned = aliased(ClassMembership)
+    return bool(
+        db.session.scalar(
+            db.select(
+                sa.exists().where(
+                    taught.user_id == user.id,
+                    taught.role.in_(CLASS_TEACHING_ROLES),
+                    learned.class_id == taught.class_id,
+                    learned.user_id == learner_id,
+                    learned.role == LEARNER,
+                )
+            )
         )
     )
 

@@ -1,4 +1,5 @@
-"""Score history: a learner's own, and for teachers any learner's."""
+"""Score history: a learner's own, and for the teachers of their classes theirs (with the
+assignments of those classes)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from babel.dates import format_skeleton
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import format_datetime, format_percent, get_locale, ngettext, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from quizapp.core import charts
-from quizapp.extensions import db
 from quizapp.models import User
 from quizapp.services import history
+from quizapp.web.assignment_forms import ASSIGNMENT_STATES, GRADING_NAMES
 from quizapp.web.forms import LANGUAGE_NAMES
 from quizapp.web.i18n import current_language
 from quizapp.web.numbers import last_page_or_404, page_argument
@@ -33,13 +34,9 @@ def mine():
 @bp.route("/history/<int:user_id>")
 @login_required
 def learner(user_id: int):
-    """A learner's history: for teachers, or the learner themself; others get a 404."""
-    if user_id != current_user.id and not current_user.is_teacher:
-        abort(404)
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return _render_history(user)
+    """A learner's history: for the teachers of a class the learner is in, or the learner
+    themself; anyone else gets a 404 (`services.history.learner_for`)."""
+    return _render_history(history.learner_for(current_user, user_id))
 
 
 @dataclass(frozen=True)
@@ -127,6 +124,9 @@ def _render_history(user: User):
     return render_template(
         "history/index.html",
         learner=user,
+        standings=history.assignment_standings(current_user, user),
+        state_names=ASSIGNMENT_STATES,
+        grading_names=GRADING_NAMES,
         page=page,
         summaries=summaries,
         chart=chart,

@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
         auth,
         classes,
         formatting,
+        gradebook,
         history,
         i18n,
         numbers,
@@ -50,6 +51,7 @@ def register(app: Flask) -> None:
         classes.bp,
         assignments.bp,
         assignment_reports.bp,
+        gradebook.bp,
         admin.bp,
         i18n.bp,
     )

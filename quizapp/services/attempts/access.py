@@ -10,17 +10,22 @@ from flask import current_app
 from quizapp.core.question_types import Question
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Response, User, utcnow
+from quizapp.services.classes import teaches_learner
 
 if TYPE_CHECKING:
     from quizapp.services.attempts.answering import AttemptState, ItemState
 
 
 def attempt_for(user: User, attempt_id: int, *, write: bool = False) -> Attempt | None:
-    """The attempt if this user may see it (its learner, or a teacher when only reading)."""
+    """The attempt if this user may see it: its learner, or, when only reading, a teacher of a
+    class the learner is in (`classes.teaches_learner`; a teacher of other classes, admins
+    included, gets None, as for a missing attempt)."""
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None:
         return None
-    if attempt.user_id == user.id or (user.is_teacher and not write):
+    if attempt.user_id == user.id:
+        return attempt
+    if not write and teaches_learner(user, attempt.user_id):
         return attempt
     return None
 

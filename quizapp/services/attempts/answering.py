@@ -25,6 +25,7 @@ from quizapp.services.attempts.access import (
 )
 from quizapp.services.attempts.closing import close_attempt
 from quizapp.services.attempts.errors import QuizError
+from quizapp.services.classes import teaches_learner
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,7 @@ def linked_evidence(
     if row is None:
         return None
     own = row.user_id == user.id
-    if not own and not user.is_teacher:
+    if not own and not teaches_learner(user, row.user_id):
         return None
     if own:
         finished = row.finished_at is not None
