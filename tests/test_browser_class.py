@@ -101,6 +101,24 @@ def test_a_class_takes_an_assignment(live_server, page):
     for index in range(2):
         assert "finished" in rows.nth(index).inner_text()
 
+    # The report: the histogram of grades (an SVG with its data table) and the statistics.
+    page.get_by_role("link", name="Report").click()
+    assert page.locator("figure svg").count() >= 1
+    assert page.locator("details.chart-data table").count() == 1
+    assert "Median" in page.content()
+    # The item analysis: Moodle's figures per question and for the test.
+    page.get_by_role("link", name="Item analysis").click()
+    content = page.content()
+    assert "Facility index" in content and "Cronbach" in content
+    # What the class misses: mark a typed answer right; the attempts are regraded and logged.
+    page.get_by_role("link", name="What the class misses").click()
+    marks = page.get_by_role("button", name=re.compile("^Mark right"))
+    assert marks.count() >= 1
+    marks.first.click()
+    assert "is marked right" in page.content()
+    page.get_by_role("link", name="Report").click()
+    assert page.locator("text=1944").count() >= 1  # the regrade log names the answer
+
     # The gradebook: a row per learner with their grade, and its CSV download.
     page.goto(class_url)
     page.get_by_role("link", name="Gradebook").click()
