@@ -112,6 +112,25 @@ class Progress:
             self.peak = max(self.peak, self.now)
 
 
+class ExamStats(load.Stats):
+    """The exam's measurements, also split by when each request was due: during the starts
+    (the first `spread` seconds of the window, when the whole class loads the home page and
+    presses Start) or after them, when learners only answer at their own pace."""
+
+    def __init__(self, window_start: float, spread: float) -> None:
+        super().__init__(EXAM_ENDPOINTS)
+        self.spread = spread
+        self.starts_until = window_start + spread
+        self.by_phase: dict[str, list[float]] = {"starts": [], "after": []}
+
+    def success(self, endpoint: str, started: float, ended: float) -> None:
+        """Record one request (`started` is its due time) in its endpoint and its phase."""
+        super().success(endpoint, started, ended)
+        with self.lock:
+            phase = "starts" if started < self.starts_until else "after"
+            self.by_phase[phase].append(ended - started)
+
+
 class ExamLearner:
     """One learner: logs in before the window, then one request per step. Each step takes the
     time it was due and returns the seconds until the next one (None after the last)."""
@@ -486,7 +505,6 @@ def run_exam(args: argparse.Namespace, learners: int) -> ExamResult:
             args.timeout,
         )
         login_stats = load.Stats(LOGIN_ENDPOINTS)
-        stats = load.Stats(EXAM_ENDPOINTS)
         outcome = load.Outcome()
         progress = Progress()
         names = [learner_name(tag, i) for i in range(learners)]
@@ -510,6 +528,7 @@ def run_exam(args: argparse.Namespace, learners: int) -> ExamResult:
         loop = OpenLoop(args.threads, run_deadline)
         offsets = random.Random(args.seed)
         window_start = time.perf_counter() + 1.0
+        stats = ExamStats(window_start, args.spread)
         for learner, ready_ in zip(crowd, logged_in, strict=True):
             if ready_:
                 learner.client.stats = stats
@@ -564,7 +583,7 @@ def run_exam(args: argparse.Namespace, learners: int) -> ExamResult:
 
 
 def report(
-    stats: load.Stats,
+    stats: ExamStats,
     login_stats: load.Stats,
     lags: list[float],
     result: ExamResult,
@@ -578,6 +597,13 @@ def report(
     )
     for line in load.format_table(stats, {}, EXAM_ENDPOINTS):
         print(line)
+    print(
+        f"by phase (every endpoint together): during the starts (first "
+        f"{stats.spread:g} s) "
+        + phase_figures(stats.by_phase["starts"])
+        + "; after them "
+        + phase_figures(stats.by_phase["after"])
+    )
     ordered = sorted(lags)
     print(
         "client lag (due -> sent): "
@@ -593,8 +619,16 @@ def report(
     print("server log: " + ", ".join(f"{count} {label}" for label, count in counts.items()))
     for example in examples:
         print(f"  {example}")
-    shares, _means = load.server_time_shares(log)
+    shares, means = load.server_time_shares(log)
     print(f"server time by endpoint: {shares}")
+    print(f"server time per request (mean, as the app logs it): {means}")
+
+
+def phase_figures(latencies: list[float]) -> str:
+    """ "N requests, p50 A / p95 B / p99 C ms" for one phase."""
+    ordered = sorted(latencies)
+    figures = " / ".join(f"{1000 * load.percentile(ordered, p):.0f}" for p in (50, 95, 99))
+    return f"{len(ordered)} requests, p50/p95/p99 {figures} ms"
 
 
 # ---------------------------------------------------------------------------------------------
