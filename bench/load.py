@@ -20,6 +20,10 @@ How the answer-submit throughput is measured (--mode):
   mode; nothing is cached or skipped.
 - free: each learner goes through its quiz at its own pace, `threads` learners at a time;
   the answer figure is the answer POSTs over the whole learner phase.
+- exam: a class in the shape of a real exam (Moodle's load-test shape): learners logged in
+  beforehand start the same assignment within a minute, think 30-90 s on each question page,
+  driven open-loop. It lives in bench/exam_load.py, which reuses this module's server, client
+  and report; `--mode exam` hands every other option over to it (see its --help).
 
 The /healthz baseline runs before and again after the learners; the answers are compared with
 the higher of the two rates, so that other work on the machine during one of them cannot flatter
@@ -33,7 +37,7 @@ is the sum of its answers' points. It exits non-zero on any error or integrity p
 
     .venv/bin/python bench/load.py [--learners 200] [--think 0] [--questions 10] [--workers 4]
         [--database sqlite|postgresql] [--pg-url URL] [--port 0] [--baseline-seconds 10]
-        [--threads 64] [--timeout 60] [--deadline 600] [--mode rounds|free] [--keep]
+        [--threads 64] [--timeout 60] [--deadline 600] [--mode rounds|free|exam] [--keep]
 """
 
 from __future__ import annotations
@@ -127,11 +131,11 @@ class EndpointStats:
 
 
 class Stats:
-    """Thread-safe per-endpoint measurements."""
+    """Thread-safe per-endpoint measurements (the endpoints of this run's table)."""
 
-    def __init__(self) -> None:
+    def __init__(self, endpoints: Iterable[str] = ENDPOINTS) -> None:
         self.lock = threading.Lock()
-        self.endpoints = {key: EndpointStats() for key in ENDPOINTS}
+        self.endpoints = {key: EndpointStats() for key in endpoints}
 
     def success(self, endpoint: str, started: float, ended: float) -> None:
         """Record one successful request and its latency."""
@@ -263,8 +267,15 @@ class Client:
         path: str,
         fields: Iterable[tuple[str, str]] | None = None,
         expect: int = 200,
+        due: float | None = None,
     ) -> Reply:
-        """Send one request, time it, and count it as a success or an error (then raise)."""
+        """Send one request, time it, and count it as a success or an error (then raise).
+
+        `due` (a `time.perf_counter()` value): when the request was meant to leave. An
+        open-loop driver passes it so that the latency runs from then, not from when a client
+        thread got round to sending it: time spent waiting for a free thread behind a slow
+        server counts as latency, as the learner would feel it.
+        """
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise DeadlineReached
@@ -293,6 +304,8 @@ class Client:
         finally:
             connection.close()
         ended = time.perf_counter()
+        if due is not None:
+            started = min(started, due)
         for header in response.headers.get_all("Set-Cookie") or []:
             self._keep_cookies(header)
         reply = Reply(
@@ -766,29 +779,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def create_pg_database(admin_url: str) -> str:
-    """Create the fresh database quizapp_load (dropping a leftover); return the app's URL."""
+def create_pg_database(admin_url: str, name: str = LOAD_DATABASE) -> str:
+    """Create the fresh database `name` (dropping a leftover); return the app's URL."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{LOAD_DATABASE}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{LOAD_DATABASE}"'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     finally:
         engine.dispose()
-    return make_url(admin_url).set(database=LOAD_DATABASE).render_as_string(hide_password=False)
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
-def drop_pg_database(admin_url: str) -> None:
+def drop_pg_database(admin_url: str, name: str = LOAD_DATABASE) -> None:
     """Drop the run's database, closing any connection still open to it."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{LOAD_DATABASE}" WITH (FORCE)'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         engine.dispose()
 
@@ -1044,8 +1057,11 @@ def check_integrity(url: str, outcome: Outcome) -> tuple[list[str], str]:
 # Report
 
 
-def format_table(stats: Stats, phases: dict[str, float]) -> list[str]:
-    """One row per endpoint: successes, errors, throughput and latency percentiles.
+def format_table(
+    stats: Stats, phases: dict[str, float], labels: dict[str, str] = ENDPOINTS
+) -> list[str]:
+    """One row per endpoint of `labels` (key -> label): successes, errors, throughput and
+    latency percentiles.
 
     `phases` gives the window for endpoints measured over a whole phase (answer: the learner
     phase, healthz: the baseline phase); the others use the time they were being exercised.
@@ -1054,7 +1070,7 @@ def format_table(stats: Stats, phases: dict[str, float]) -> list[str]:
         f"{'endpoint':<42} {'ok':>6} {'errors':>6} {'req/s':>8} "
         f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
     ]
-    for key, label in ENDPOINTS.items():
+    for key, label in labels.items():
         endpoint = stats.endpoints[key]
         ordered = sorted(endpoint.latencies)
         window = phases.get(key, endpoint.last_end - endpoint.first_start)
@@ -1109,11 +1125,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--mode",
-        choices=("rounds", "free"),
+        choices=("rounds", "free", "exam"),
         default="rounds",
         help="rounds: the class moves in lock-step, each step timed on its own (the answer "
         "figure is over the answer steps); free: each learner at its own pace, the answer figure "
-        "over the whole learner phase (rounds)",
+        "over the whole learner phase; exam: a class taking an assignment as in a real exam, "
+        "run by bench/exam_load.py with the other options (rounds)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
@@ -1126,6 +1143,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the whole benchmark; return the exit status (0 only when clean)."""
+    argv = sys.argv[1:] if argv is None else argv
+    picker = argparse.ArgumentParser(add_help=False)
+    picker.add_argument("--mode")
+    chosen, rest = picker.parse_known_args(argv)
+    if chosen.mode == "exam":
+        # The exam shape has options of its own: its module parses them.
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import exam_load
+
+        return exam_load.main(rest)
     args = parse_args(argv)
     run_deadline = time.monotonic() + args.deadline
     threads = min(args.learners, args.threads)
