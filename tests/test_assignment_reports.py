@@ -446,3 +446,7 @@ def test_a_number_question_refuses_an_answer_that_is_not_a_number(app):
             regrade.accept_typed_answer(
                 user("profe", ids), assignment_id, question["fact_id"], normalise(TYPED_WRONG)
             )
+        # And the report offers no button for it: accepting it could never make it right.
+        misses = missed_facts.class_misses(user("profe", ids), assignment_id)
+        fact = next(f for f in misses.facts if f.fact_key == question["fact_id"])
+        assert fact.typed and all(not answer.can_be_read for answer in fact.typed)

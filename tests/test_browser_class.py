@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM, answer_shown_question, browser_log_in, make_user
 
@@ -29,8 +30,13 @@ def _take_assignment(page, base: str, name: str) -> None:
     card = page.locator("li.assigned-item", has_text="Week 1")
     assert "to do" in card.inner_text()
     card.get_by_role("button", name="Start").click()
-    for _ in range(10):
-        answer_shown_question(page)
+    for _ in range(12):
+        if page.locator("input[name=answer]:not([type=radio]):not([type=checkbox])").count():
+            # A name no question of the bank has as its key: wrong, and readable as a name.
+            page.fill("input[name=answer]", "Napoleon Bonaparte")
+            page.locator("form[data-answer-form] button[type=submit]").first.click()
+        else:
+            answer_shown_question(page)
         assert "Answer recorded." in page.content()
         next_link = page.get_by_role("link", name="Next question")
         if next_link.count():
@@ -65,7 +71,8 @@ def test_a_class_takes_an_assignment(live_server, page):
         learner.goto(base + "/")
         learner.fill("input[name=code]", code.lower().replace("-", " "))
         learner.get_by_role("button", name="Join the class").click()
-        assert "History 3B" in learner.content()
+        learner.wait_for_load_state()
+        expect(learner.locator("main")).to_contain_text("History 3B")
         learners[name] = learner
 
     page.goto(class_url)
@@ -80,7 +87,7 @@ def test_a_class_takes_an_assignment(live_server, page):
         else:
             box.uncheck()
     page.locator("input[name=types][value=mcq]").check()
-    page.fill("input[name=count]", "5")
+    page.fill("input[name=count]", "8")
     page.fill("input[name=attempts_allowed]", "1")
     page.check("input[name=review][value=after_attempt]")
     page.get_by_role("button", name="Assign").click()
@@ -115,9 +122,10 @@ def test_a_class_takes_an_assignment(live_server, page):
     marks = page.get_by_role("button", name=re.compile("^Mark right"))
     assert marks.count() >= 1
     marks.first.click()
-    assert "is marked right" in page.content()
+    flashes = page.locator(".flash").all_inner_texts()
+    assert any("is marked right" in text for text in flashes), flashes
     page.get_by_role("link", name="Report").click()
-    assert page.locator("text=1944").count() >= 1  # the regrade log names the answer
+    assert "napoleon bonaparte" in page.content().casefold()  # the regrade log names it
 
     # The gradebook: a row per learner with their grade, and its CSV download.
     page.goto(class_url)
@@ -139,4 +147,4 @@ def test_a_class_takes_an_assignment(live_server, page):
     answers = Path(download.value.path()).read_bytes().decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(answers, newline="")))
     assert lines[0][:5] == ["Learner", "Attempt", "Question", "Question text", "Answer given"]
-    assert len(lines) == 1 + 2 * 5  # five answers each
+    assert len(lines) == 1 + 2 * 8  # eight answers each

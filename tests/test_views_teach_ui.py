@@ -16,7 +16,7 @@ from quizapp.extensions import db
 from quizapp.models import AuthoredQuestion, Bank, Fact, Source, User
 from quizapp.services import authoring, permissions
 from quizapp.services import suggestions as suggesting
-from tests.conftest import csrf_token, log_in, make_user
+from tests.conftest import csrf_token, log_in, make_class, make_user
 from tests.quiz_helpers import frozen, right_answer_form, start, wrong_answer_form
 from tests.test_teach import _add_fact, _add_source, _create_bank, _question_data
 
@@ -512,6 +512,9 @@ def test_a_teacher_reads_the_learners_answer_not_your_answer(app, student_client
     student_client.post(f"/attempts/{attempt_id}/finish")
     mine = student_client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert "Your answer" in mine and "Learner's answer" not in unescape(mine)
+    # Only a teacher of a class the learner is in reads their attempts.
+    assert teacher_client.get(f"/attempts/{attempt_id}").status_code == 404
+    make_class(app, "profesora", "ana")
     response = teacher_client.get(f"/attempts/{attempt_id}")
     theirs = response.get_data(as_text=True)
     assert response.status_code == 200

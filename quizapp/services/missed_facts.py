@@ -13,12 +13,12 @@ questions (for their passage) and their top answers reach Python.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
 
-from quizapp.core.checking import MAX_ANSWER_CHARS
+from quizapp.core.checking import MAX_ANSWER_CHARS, answers_match
 from quizapp.core.item_analysis import TYPED_TYPES
 from quizapp.core.practice import WRITTEN_PREFIX
 from quizapp.core.question_types import TYPES
@@ -47,6 +47,9 @@ class TypedAnswer:
     text: str
     responses: int
     right: int
+    # Whether the question's kind reads it at all ("Napoleon" is no year): if not, accepting
+    # it could never make it right, and no button offers to.
+    readable: bool = True
 
     @property
     def all_right(self) -> bool:
@@ -55,9 +58,10 @@ class TypedAnswer:
 
     @property
     def can_be_read(self) -> bool:
-        """Whether a checker reads an answer this long at all (longer ones are refused unread,
-        so marking one right could never count)."""
-        return len(self.text) <= MAX_ANSWER_CHARS
+        """Whether a checker reads this answer at all: not too long (longer ones are refused
+        unread) and of the question's kind (a number for a number), so that marking it right
+        would count."""
+        return self.readable and len(self.text) <= MAX_ANSWER_CHARS
 
 
 @dataclass(frozen=True)
@@ -291,6 +295,11 @@ def class_misses(
     for key, asked, wrong in ranked:
         question = questions.get(key, {})
         fact = facts.get(key)
+        kind = question.get("kind") or (fact.kind if fact else "")
+        answers = [
+            replace(answer, readable=answers_match(answer.text, [answer.text], kind))
+            for answer in typed.get(key, [])
+        ]
         missed.append(
             MissedFact(
                 fact_key=key,
@@ -299,7 +308,7 @@ def class_misses(
                 topic=fact.topic if fact else None,
                 statement=(fact.statement if fact else question.get("statement")) or "",
                 question=question,
-                typed=typed.get(key, []),
+                typed=answers,
             )
         )
     return ClassMisses(
