@@ -101,6 +101,9 @@ def test_the_key_is_never_sent_before_the_answer(app, student_client):
         for position, question in frozen(app, attempt_id).items():
             response = student_client.get(f"/attempts/{attempt_id}/q/{position}")
             page = response.get_data(as_text=True)
+            # The signed "shown" token carries the item's id and a time, never the answer:
+            # left out so that an item id equal to a numeric key ("15") is no false alarm.
+            page = re.sub(r'(name="shown" type="hidden" value=")[^"]*"', r'\1"', page)
             sent = (
                 page
                 + str(response.headers)
