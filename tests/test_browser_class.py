@@ -28,7 +28,7 @@ def _take_assignment(page, base: str, name: str) -> None:
     browser_log_in(page, base, name)
     page.goto(base + "/")
     card = page.locator("li.assigned-item", has_text="Week 1")
-    assert "to do" in card.inner_text()
+    expect(card).to_contain_text("to do")
     card.get_by_role("button", name="Start").click()
     for _ in range(12):
         if page.locator("input[name=answer]:not([type=radio]):not([type=checkbox])").count():
@@ -45,7 +45,7 @@ def _take_assignment(page, base: str, name: str) -> None:
         page.get_by_role("button", name="Finish the attempt").click()
         break
     # Review opens once the attempt is finished: the results page with its sources.
-    assert re.search(r"/attempts/\d+$", page.url), page.url
+    page.wait_for_url(re.compile(r"/attempts/\d+$"))
     expect(page.locator("figure.source").first).to_be_visible()
 
 
@@ -59,6 +59,7 @@ def test_a_class_takes_an_assignment(live_server, page):
     page.goto(base + "/classes")
     page.fill("input[name=name]", "History 3B")
     page.get_by_role("button", name="Create the class").click()
+    page.wait_for_url(re.compile(r"/classes/\d+$"))
     class_url = page.url
     code = page.locator("code.nowrap").inner_text()
     assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}", code)
@@ -99,14 +100,14 @@ def test_a_class_takes_an_assignment(live_server, page):
         # One attempt allowed: no way to start another.
         learner.goto(base + "/")
         card = learner.locator("li.assigned-item", has_text="Week 1")
-        assert "done" in card.inner_text()
+        expect(card).to_contain_text("done")
         assert card.get_by_role("button").count() == 0
 
     page.goto(assignment_url)
     rows = page.locator("#learners tbody tr")
     expect(rows).to_have_count(2)
     for index in range(2):
-        assert "finished" in rows.nth(index).inner_text()
+        expect(rows.nth(index)).to_contain_text("finished")
 
     # The report: the histogram of grades (an SVG with its data table) and the statistics.
     page.get_by_role("link", name="Report").click()

@@ -137,8 +137,9 @@ def _answer_with_keys(page, question: dict) -> None:
             )
             for _ in range(current - target):
                 page.keyboard.press("Enter" if _ % 2 == 0 else "Space")
-            live = page.locator("[data-order] [role=status]").inner_text()
-            assert f"now at position {target + 1} of {len(labels)}" in live
+            expect(page.locator("[data-order] [role=status]")).to_contain_text(
+                f"now at position {target + 1} of {len(labels)}"
+            )
         selects = page.locator("select[name^=place_]")
         assert [selects.nth(i).input_value() for i in range(len(labels))] == [
             str(labels.index(label)) for label in question["key"]
@@ -189,7 +190,7 @@ def test_every_question_type_answered_with_the_keyboard_alone(live_server, page)
     _tab_to(page, "e.textContent.trim() === 'See your results'")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/attempts/{attempt_id}$"))
-    assert "8 / 8" in page.content()
+    expect(page.locator("main")).to_contain_text("8 / 8")
 
 
 def test_digit_keys_are_typed_in_a_text_field_and_shown_as_hints(live_server, page):
@@ -262,13 +263,13 @@ def test_flag_for_review_without_javascript(live_server, browser_without_js):
     browser_log_in(page, base, "nojs")
     attempt_id = _start(page, base, count=5, types={"order"})
     # The ordering question keeps its selects.
-    assert page.locator("select[name=place_0]").is_visible()
+    expect(page.locator("select[name=place_0]")).to_be_visible()
     assert page.locator("ol.sortable").count() == 0
     assert page.locator("kbd.key").count() == 0
     page.get_by_role("button", name="Flag for review").click()
     page.wait_for_url(re.compile(rf"/attempts/{attempt_id}/q/1$"))
-    assert "Question 1 is flagged for review." in page.locator(".flashes").inner_text()
-    assert page.locator("button.flag-toggle").get_attribute("aria-pressed") == "true"
+    expect(page.locator(".flashes")).to_contain_text("Question 1 is flagged for review.")
+    expect(page.locator("button.flag-toggle")).to_have_attribute("aria-pressed", "true")
 
 
 @pytest.fixture
@@ -301,7 +302,7 @@ def test_ordering_by_dragging_with_a_mouse_and_on_a_phone(live_server, page):
     page.mouse.up()
     assert rows.nth(0).get_attribute("data-value") == moved
     assert page.locator("select[name=place_0]").input_value() == moved
-    assert "now at position 1" in page.locator("[data-order] [role=status]").inner_text()
+    expect(page.locator("[data-order] [role=status]")).to_contain_text("now at position 1")
     for width in (375, 360):
         page.set_viewport_size({"width": width, "height": 800})
         for path in (f"/attempts/{attempt_id}/q/1", f"/attempts/{attempt_id}/finish"):

@@ -6,6 +6,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM, browser_log_in, make_user
 from tests.quiz_helpers import frozen
@@ -30,6 +31,7 @@ def test_practise_what_i_missed_from_the_results_then_history_on_a_phone(live_se
         box = boxes.nth(index)
         box.set_checked(box.get_attribute("value") in ("short", "mcq"))
     page.get_by_role("button", name="Start a quiz").click()
+    page.wait_for_url(re.compile(r"/attempts/\d+/q/1$"))
     attempt_id = int(re.search(r"/attempts/(\d+)/q/1$", page.url).group(1))
     questions = frozen(app, attempt_id)
 
@@ -54,11 +56,13 @@ def test_practise_what_i_missed_from_the_results_then_history_on_a_phone(live_se
     page.get_by_role("button", name="See your results").click()
 
     # The summary comes before the detailed review.
+    page.wait_for_url(re.compile(rf"/attempts/{attempt_id}$"))
     summary = page.locator("section.results-summary")
-    assert summary.is_visible()
-    assert page.locator("ol.result-grid .cell").count() == 5
-    assert page.locator("ol.result-grid .cell.right").count() == 2
-    assert "2 / 5" in summary.inner_text()
+    expect(summary).to_be_visible()
+    expect(page.locator("ol.result-grid .cell")).to_have_count(5)
+    expect(page.locator("ol.result-grid .cell.right")).to_have_count(2)
+    expect(summary).to_contain_text("2 / 5")
+    expect(page.locator("ol.review")).to_be_visible()
     review_top = page.locator("ol.review").bounding_box()["y"]
     assert summary.bounding_box()["y"] < review_top
 
@@ -66,14 +70,14 @@ def test_practise_what_i_missed_from_the_results_then_history_on_a_phone(live_se
     page.wait_for_url(re.compile(r"/attempts/\d+/q/1$"))
     practice_id = int(re.search(r"/attempts/(\d+)/q/1$", page.url).group(1))
     assert practice_id != attempt_id
-    assert "Question 1 of 3" in page.content()
+    expect(page.locator("p.progress")).to_contain_text("Question 1 of 3")
     practised = {q["fact_id"] for q in frozen(app, practice_id).values()}
     assert practised == {questions[p]["fact_id"] for p in (3, 4, 5)}
 
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto(base + "/history")
-    assert page.locator("svg.chart").count() == 1
+    expect(page.locator("svg.chart")).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.locator("details.chart-data summary").click()
-    assert page.locator("details.chart-data table").is_visible()
+    expect(page.locator("details.chart-data table")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

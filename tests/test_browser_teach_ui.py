@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM, browser_log_in, make_user
 
@@ -51,6 +52,6 @@ def test_the_question_form_shows_a_types_fields_without_saving(live_server, page
     page.get_by_label("true", exact=True).check()
     page.fill("input[name=true_feedback]", "Yes, in November.")
     page.press("input[name=true_feedback]", "Enter")
-    assert "Question saved" in page.content()
-    assert page.locator("fieldset[data-types='tf']").is_visible()
+    expect(page.locator("body")).to_contain_text("Question saved")
+    expect(page.locator("fieldset[data-types='tf']")).to_be_visible()
     assert page.locator("select[name=type]").input_value() == "tf"
