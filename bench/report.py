@@ -24,10 +24,11 @@ It then times, through the services a page calls, as the measured class's teache
 - the gradebook (its first page) and the whole gradebook as CSV rows, when the gradebook
   service is present;
 
-each the median of `--repeat` runs, with the peak of memory Python allocated during one run
-(tracemalloc): flat memory means no response list is held in Python. It prints the ratio of
-the largest to the smallest size of each (goal: at most the ratio of the sizes with
-`--grow assignment`, about 1 with `--grow database`).
+each the median of `--repeat` runs, in time and in this process's CPU time (SQLite's work
+included: the steadier figure on a shared machine), with the peak of memory Python allocated
+during one run (tracemalloc): flat memory means no response list is held in Python. It
+prints the ratio of the largest to the smallest size of each (goal: at most the ratio of the
+sizes with `--grow assignment`, about 1 with `--grow database`).
 
 Then a learner's history page: one learner in a class of 10 and one in a class of 1,000,
 each with the same attempts, the page rendered by the app (median of `--repeat` runs, at
@@ -232,19 +233,25 @@ def _answer(rng, bank_id, assignment_id, frozen, first_user, start, size, item_i
     return item_id
 
 
-def timed(call: Callable[[], Any], repeat: int) -> tuple[float, float]:
-    """(median seconds over `repeat` runs, peak MiB Python allocated during one run)."""
+def timed(call: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
+    """(median seconds over `repeat` runs, median seconds of this process's CPU over them,
+    peak MiB Python allocated during one run).
+
+    The CPU time counts SQLite's work too (it runs in this process), but not what other
+    processes take of a shared machine: on SQLite it is the steadier figure when the cores are
+    busy. On PostgreSQL the queries run in the server, so it counts only the Python side."""
     call()  # warm the caches (statements, bank pool)
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         call()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     tracemalloc.start()
     call()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return statistics.median(times), peak / 2**20
+    return statistics.median(times), statistics.median(cpu), peak / 2**20
 
 
 def measures(app, ids: dict[str, int]) -> dict[str, Callable[[], Any]]:
@@ -327,7 +334,7 @@ def history_timing(kind: str, pg_url: str, repeat: int) -> dict[tuple[int, str],
                 assert login.status_code == 302, login.status_code
                 response = client.get(path)
                 assert response.status_code == 200, response.status_code
-                seconds, _ = timed(
+                seconds, _cpu, _peak = timed(
                     lambda client=client, path=path: client.get(path), max(repeat, HISTORY_REPEAT)
                 )
                 results[(size, reader)] = seconds
@@ -374,21 +381,28 @@ def main() -> None:
             )
             figures[size] = {}
             for name, call in measures(app, ids).items():
-                seconds, peak = timed(call, args.repeat)
-                figures[size][name] = (seconds, peak)
-                print(f"  {name:28} {seconds * 1000:9.1f} ms   peak {peak:7.1f} MiB", flush=True)
+                seconds, cpu, peak = timed(call, args.repeat)
+                figures[size][name] = (seconds, cpu, peak)
+                print(
+                    f"  {name:28} {seconds * 1000:9.1f} ms   cpu {cpu * 1000:9.1f} ms   "
+                    f"peak {peak:7.1f} MiB",
+                    flush=True,
+                )
             with app.app_context():
                 db.engine.dispose()
     if len(sizes) >= 2:
         low, high = sizes[0], sizes[-1]
         goal = f"at most {high / low:.0f}" if class_size is None else "about 1"
         print(f"\nratio {high:,} / {low:,} responses (goal: {goal}):")
-        for name, (seconds, peak) in figures[high].items():
-            base_seconds, base_peak = figures[low][name]
+        for name, (seconds, cpu, peak) in figures[high].items():
+            base_seconds, base_cpu, base_peak = figures[low][name]
             print(
                 f"  {name:28} time x{seconds / base_seconds:5.2f}   "
+                f"cpu x{cpu / max(base_cpu, 1e-9):5.2f}   "
                 f"memory x{peak / max(base_peak, 1e-9):5.2f}"
             )
+        if args.database == "postgresql":
+            print("  (cpu: this process only; the queries' own work is in the server's)")
     if not args.skip_history:
         history = history_timing(args.database, args.pg_url, args.repeat)
         for reader in ("learner", "teacher"):

@@ -3,11 +3,14 @@ finished; each learner's grade by the assignment's grading method; the distribut
 (issue 11, point 4). Also what the other report pages share: which attempts they read and the
 text learners typed most often for a normalised answer.
 
-Every figure is an SQL aggregate: a learner's grade comes from window functions over their
-finished attempts (first, last and best by `ROW_NUMBER`, average by `AVG`), the distribution
-from one `GROUP BY grade`, which `core.histograms` turns into bins, mean, median and standard
-deviation. Nothing here reads a row per response, and the learners' table is read a page at a
-time, so the report costs the same whatever the class's size.
+Every figure is an SQL aggregate: a learner's counts and grade come from one pass over the
+assignment's attempts in the order of the index ix_attempts_assignment_user_finished
+(`learner_summaries`: MAX and AVG for highest and average, window functions over that same
+order for first, last and the attempt that gives the grade, so nothing is sorted); the counts
+per status and the distribution from one `GROUP BY status, grade` over it, which
+`core.histograms` turns into bins, mean, median and standard deviation. Nothing here reads a
+row per response; the learners' table is read a page at a time (a status filter is a keyed
+EXISTS per learner) and only that page's learners get their graded attempt looked up.
 
 Errors: `permissions.NotFound` for a user outside the assignment's class, `permissions.Forbidden`
 for one of its learners (the report is its teachers').
@@ -58,9 +61,8 @@ def attempt_choice(value: str | None) -> str:
 def chosen_attempts(assignment: Assignment, which: str = FIRST_ATTEMPTS) -> sa.Subquery:
     """The finished attempts of the assignment's current learners that the statistics read, as
     a subquery of (id, user_id, score, max_score, finished_at): with FIRST_ATTEMPTS each
-    learner's first
-    (by finish time, then id, as `core.grading`), with ALL_ATTEMPTS every one. Attempts of
-    learners who left the class are not counted.
+    learner's first (by finish time, then id, as `core.grading`), with ALL_ATTEMPTS every one.
+    Attempts of learners who left the class are not counted.
 
     The first attempt is the one with no earlier finished attempt by the same learner: a
     keyed NOT EXISTS, one seek per attempt on ix_attempts_assignment_user_finished, rather

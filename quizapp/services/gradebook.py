@@ -8,9 +8,11 @@ grade is its score as a percentage of its maximum (0 when the maximum is 0, as
 grading methods of `core.grading` are, per (learner, assignment):
 
 - highest: MAX of the grades; average: AVG of the grades;
-- first / last: the grade of the attempt numbered 1 by ROW_NUMBER() over the learner's
-  attempts ordered by (finished_at, id) ascending / descending: `core.grading`'s order, the id
-  breaking a tie of finish times.
+- first: the grade of the attempt numbered 1 by ROW_NUMBER() over the learner's attempts
+  ordered by (finished_at, id), `core.grading`'s order, the id breaking a tie of finish
+  times; last: the grade of the attempt with no attempt after it in that order (a COUNT over
+  the rows that follow it is 0), so that both read the one order the index
+  ix_attempts_assignment_user_finished gives, and nothing is sorted.
 
 A learner without a finished attempt has no grade (None), never 0. The gradebook lists the
 class's current learners: someone removed from the class leaves it (their attempts stay in

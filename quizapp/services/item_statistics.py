@@ -7,12 +7,15 @@ The formulas are the core's (`core.item_analysis`, `core.score_statistics`,
 (`assignment_reports.chosen_attempts`: each learner's first finished attempt by default, as
 Moodle, or all of them):
 
-- totals: `GROUP BY attempt score` ({total: attempts});
-- per item: `GROUP BY item, mark` and `GROUP BY item, total − mark` (the marks' and the rests'
-  distributions) and `SUM(mark × (total − mark))`, where a question left unanswered in a
-  finished attempt has mark 0 (Moodle's treatment of incomplete attempts);
-- options: `GROUP BY item, normalised answer` for multiple-choice (and, with the same
-  questions for everyone, true/false) responses.
+- totals: `GROUP BY attempt score` ({total: attempts}) over the attempts read;
+- everything per item from ONE pass over the items of those attempts with their responses,
+  `GROUP BY item, question type, mark, total − mark, option picked` (see `_one_pass`): the
+  marks' and the rests' distributions, `SUM(mark × (total − mark))`, each item's first row
+  and types, and the picks of each option of multiple-choice (and, with the same questions
+  for everyone, true/false) questions are sums over those few groups. A question left
+  unanswered in a finished attempt has mark 0 (Moodle's treatment of incomplete attempts).
+  At a million responses, reading them once instead of once per figure is what keeps the
+  analysis to a few seconds (bench/report.py).
 
 A mark is a response's points (0 to 1: every question is worth one point) and a total the
 attempt's stored score (the sum of its points, kept true by regrades). Ordering and matching
