@@ -38,7 +38,6 @@ from quizapp.models import (
     Assignment,
     Attempt,
     AttemptItem,
-    ClassMembership,
     Response,
     SchoolClass,
     User,
@@ -241,31 +240,54 @@ def gradebook_rows(user: User, school_class: SchoolClass) -> tuple[list[Column],
 
 
 def _stream_rows(class_id: int, assignment_ids: list[int]) -> Iterator[Row]:
-    """Learners by (lower-case name, id) from one query read STREAM_BATCH rows at a time (a
-    server-side cursor on PostgreSQL), so the class is sorted once, and the grades of each
-    batch of learners in one query keyed by their ids, which reads only their attempts
-    (ix_attempts_assignment_user_finished): each learner is graded once, and each batch
-    costs what it holds. (Fetching batch after batch with a keyset sorted the class again
-    for every batch; joining every learner to the whole class's grades in one statement
-    made SQLite scan the grades once per learner.)"""
-    sort_name = sa.func.lower(User.name)
-    learners = db.session.execute(
-        sa.select(User.id, User.name)
-        .join(
-            ClassMembership,
-            sa.and_(
-                ClassMembership.user_id == User.id,
-                ClassMembership.class_id == class_id,
-                ClassMembership.role == classes.LEARNER,
-            ),
-        )
-        .order_by(sort_name, User.id)
+    """Every learner's row by (lower-case name, id) from ONE query read STREAM_BATCH rows at a
+    time (a server-side cursor on PostgreSQL): a row per (learner, graded assignment), and
+    one without a grade per learner who has none, sorted by learner, so that consecutive rows
+    make a learner's row. Each learner is graded once (`graded_subquery` over the class's
+    attempts, in the index's order) and the class sorted once: the download costs what the
+    class holds. The grades lead the join (each finds its learner by primary key) and the
+    learners without any are a second part with a keyed NOT EXISTS: a LEFT JOIN from the
+    learners to the grades made SQLite scan every grade for every learner, keyset batches
+    sorted the class again for every batch, and a grades query per batch cost a statement
+    of a thousand parameters each time."""
+    learners = classes.learner_id_select(class_id)
+    class_assignments = _class_assignment_ids(class_id)
+    graded = graded_subquery(
+        Attempt.assignment_id.in_(class_assignments), Attempt.user_id.in_(learners)
+    )
+    with_grades = sa.select(
+        User.id.label("user_id"), User.name, graded.c.assignment_id, graded.c.grade
+    ).join(User, User.id == graded.c.user_id)
+    without = sa.select(
+        User.id.label("user_id"),
+        User.name,
+        sa.null().label("assignment_id"),
+        sa.null().label("grade"),
+    ).where(
+        User.id.in_(learners),
+        ~sa.exists().where(
+            Attempt.assignment_id.in_(class_assignments),
+            Attempt.user_id == User.id,
+            Attempt.finished_at.is_not(None),
+        ),
+    )
+    both = sa.union_all(with_grades, without).subquery("cells")
+    rows = db.session.execute(
+        sa.select(both.c.user_id, both.c.name, both.c.assignment_id, both.c.grade)
+        .order_by(sa.func.lower(both.c.name), both.c.user_id)
         .execution_options(yield_per=STREAM_BATCH)
     )
-    for batch in learners.partitions():
-        grades = grades_of(class_id, [user_id for user_id, _name in batch])
-        for user_id, name in batch:
-            yield Row(user_id, name, [grades.get((user_id, aid)) for aid in assignment_ids])
+    current: tuple[int, str] | None = None
+    grades: dict[int, float] = {}
+    for user_id, name, assignment_id, grade in rows:
+        if current is not None and current[0] != user_id:
+            yield Row(*current, [grades.get(aid) for aid in assignment_ids])
+            grades = {}
+        current = (user_id, name)
+        if grade is not None:
+            grades[assignment_id] = float(grade)
+    if current is not None:
+        yield Row(*current, [grades.get(aid) for aid in assignment_ids])
 
 
 @dataclass(frozen=True)
