@@ -93,7 +93,8 @@ def test_each_fact_is_asked_in_the_chosen_fresh_form(pool):
     forms = askable_forms(pool, "en")
     keys = [key for key, names in forms.items() if len(names) >= 2][:8]
     seen = {key: LastSeen(forms[key][0], True, 0) for key in keys}
-    questions = practice_questions(pool, keys, "en", seen, random.Random(3), _first_choice)
+    plan = plan_session([(key, 0.5) for key in keys], [], 0)
+    questions = practice_questions(pool, plan, "en", seen, random.Random(3), _first_choice)
     asked = [q.fact_id for q in questions]
     # In the order given; a fact whose every form would give another's answer away is left out.
     assert asked == [key for key in keys if key in asked] and len(asked) >= 6
@@ -114,7 +115,8 @@ def test_a_form_that_does_not_build_falls_back_to_another(pool, monkeypatch):
         offers.append(list(available))
         return available[0]
 
-    questions = practice_questions(pool, [key], "en", {}, random.Random(1), chooser)
+    plan = plan_session([], [key], 1)
+    questions = practice_questions(pool, plan, "en", {}, random.Random(1), chooser)
     assert offers == [forms[key], forms[key][1:]]
     assert [q.type for q in questions] == [forms[key][1]]
 
@@ -122,16 +124,27 @@ def test_a_form_that_does_not_build_falls_back_to_another(pool, monkeypatch):
 def test_a_chooser_outside_the_offer_is_a_bug(pool):
     key = next(iter(askable_forms(pool, "en")))
     with pytest.raises(ValueError):
-        practice_questions(pool, [key], "en", {}, random.Random(1), lambda *a: "order")
+        practice_questions(
+            pool, plan_session([], [key], 1), "en", {}, random.Random(1), lambda *a: "order"
+        )
 
 
 def test_unknown_keys_are_left_out(pool):
     forms = askable_forms(pool, "en")
     key = next(iter(forms))
-    questions = practice_questions(
-        pool, ["no-such-fact", key], "en", {}, random.Random(2), _first_choice
-    )
+    plan = plan_session([("no-such-fact", 0.1), (key, 0.2)], [], 0)
+    questions = practice_questions(pool, plan, "en", {}, random.Random(2), _first_choice)
     assert [q.fact_id for q in questions] == [key]
+
+
+def test_a_new_fact_that_cannot_be_asked_gives_its_place_to_the_next(pool):
+    keys = list(askable_forms(pool, "en"))
+    plan = plan_session([], ["no-such-fact", keys[0]], 2)
+    questions = practice_questions(
+        pool, plan, "en", {}, random.Random(2), _first_choice, spare_new=keys
+    )
+    assert [q.fact_id for q in questions][:2] == keys[:2]
+    assert len(questions) == 2
 
 
 # ---------------------------------------------------------------------------------------------

@@ -95,31 +95,44 @@ def askable_forms(pool: QuestionPool, language: str) -> dict[str, list[str]]:
 
 def practice_questions(
     pool: QuestionPool,
-    keys: Sequence[str],
+    plan: SessionPlan,
     language: str,
     seen: Mapping[str, LastSeen],
     rng: random.Random,
     choose_form: FormChooser,
+    spare_new: Sequence[str] = (),
 ) -> list[Question]:
-    """One question per fact key, in the order given, each in the form `choose_form` picks
+    """One question per fact of the plan, in its order, each in the form `choose_form` picks
     from the fact's askable forms and how it was last seen (`seen`; a key missing there is a
     new fact). A form that does not build, or whose stem or options would state another
     question's answer (as in any set, `core.leaks.SetGuard`), is passed over and the choice is
-    made again among the forms left; a fact no form can ask is left out."""
+    made again among the forms left. A due fact no form can ask is left out; a new one is
+    replaced by the next of `spare_new` (new facts after the plan's, in order) that can be
+    asked, so the session still brings as many new facts as planned when the bank has them."""
     context = GenerationContext(pool.bank, pool.distractors, rng, forms=pool.answer_forms)
     facts = {fact.id: fact for fact in pool.facts.get(language, [])}
     available = askable_forms(pool, language)
     guard = SetGuard()
-    questions: list[Question] = []
-    for key in keys:
+
+    def ask(key: str) -> Question | None:
         fact = facts.get(key)
         if fact is None:
-            continue
-        question = _fresh_question(
-            fact, available.get(key, []), seen.get(key, LastSeen()), context, guard, choose_form
-        )
+            return None
+        last = seen.get(key, LastSeen())
+        return _fresh_question(fact, available.get(key, []), last, context, guard, choose_form)
+
+    questions = [q for q in map(ask, plan.due) if q is not None]
+    wanted = len(plan.new)
+    planned = set(plan.keys)
+    candidates = list(plan.new) + [k for k in dict.fromkeys(spare_new) if k not in planned]
+    made = 0
+    for key in candidates:
+        if made >= wanted:
+            break
+        question = ask(key)
         if question is not None:
             questions.append(question)
+            made += 1
     return questions
 
 

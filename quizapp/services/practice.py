@@ -261,8 +261,9 @@ def start_practice(
         for key in plan.keys
         if (card := by_key[key].card) is not None
     }
+    spare = [m.key for m in memories if m.key in askable and not m.studied]
     questions = practice_questions(
-        pool, plan.keys, language, seen, random.Random(f"spaced:{seed}"), next_form
+        pool, plan, language, seen, random.Random(f"spaced:{seed}"), next_form, spare_new=spare
     )
     if not questions:
         later = [m.card.due for m in memories if m.key in askable and m.studied]
@@ -271,14 +272,14 @@ def start_practice(
             _("Nothing to practise now in this bank and language."),
             min(upcoming) if upcoming else None,
         )
-    asked = {q.fact_id for q in questions}
+    due = set(plan.due)
     settings = {
         "mode": PRACTICE,
         "seed": seed,
         "version": bank.version,
         "time_limit_minutes": 0,
-        "due": sum(1 for key in plan.due if key in asked),
-        "new": sum(1 for key in plan.new if key in asked),
+        "due": sum(1 for q in questions if q.fact_id in due),
+        "new": sum(1 for q in questions if q.fact_id not in due),
     }
     begin_write()
     # Checked again inside the write transaction: two clicks start one session.
