@@ -49,6 +49,8 @@ DEFAULT_THRESHOLDS: tuple[float, float] = (10.0, 30.0)
 MIN_RETENTION = 0.80
 MAX_RETENTION = 0.97
 DEFAULT_RETENTION = 0.90
+# FSRS states in which a card is on short, minute-long steps before (or back to) day intervals.
+LEARNING_STATES = frozenset({State.Learning, State.Relearning})
 # Recall answers failed in a row after which a fact is asked in a recognition form again.
 RECALL_FAILURES_BEFORE_RECOGNITION = 2
 
@@ -210,7 +212,15 @@ def review(
     when = naive(reviewed_at)
     if card.last_review is not None and when < card.last_review:
         when = card.last_review
-    reviewed, _log = scheduler(desired_retention).review_card(to_fsrs(card), rating, aware(when))
+    before = to_fsrs(card)
+    if rating == Rating.Hard and before.state in LEARNING_STATES and before.step is not None:
+        # FSRS keeps a (re)learning card on its step when rated Hard. Here Hard is not a
+        # learner's button but a right answer given slowly, so a learner who is always right
+        # but slow would keep the fact on a minutes-long step for ever: Hard moves it on a
+        # step as Good does (and graduates it from the last one, by the library's own path for
+        # a step past the end), while stability and difficulty are still computed for Hard.
+        before.step += 1
+    reviewed, _log = scheduler(desired_retention).review_card(before, rating, aware(when))
     failures = card.recall_failures
     if question_type in RECALL:
         failures = 0 if correct else failures + 1
@@ -339,6 +349,7 @@ __all__ = [
     "CardState",
     "Rating",
     "Review",
+    "State",
     "aware",
     "clamp_retention",
     "facts_answered",
