@@ -86,7 +86,8 @@ def test_practise_now_needs_its_csrf_token(app, learner):
 
 
 def test_practise_now_starts_a_session_asked_like_a_quiz(app, learner):
-    token = csrf_token(learner.get(PAGE).get_data(as_text=True))
+    before = learner.get(PAGE).get_data(as_text=True)
+    token = csrf_token(before)
     response = learner.post(f"{PAGE}/start", data={"csrf_token": token})
     assert response.status_code == 302
     attempt_id = int(re.search(r"/attempts/(\d+)$", response.headers["Location"]).group(1))
@@ -126,6 +127,11 @@ def test_practise_now_starts_a_session_asked_like_a_quiz(app, learner):
             assert "Continue the session" in again and "Practise now" not in again
             repeat = learner.post(f"{PAGE}/start", data={"csrf_token": token})
             assert repeat.headers["Location"].endswith(f"/attempts/{attempt_id}")
+    # Every answer updated the learner's memory: twenty facts are no longer new, and none of
+    # today's allowance is left.
+    after = learner.get(PAGE).get_data(as_text=True)
+    assert _count(after, "new") == _count(before, "new") - 20
+    assert _count(after, "allowed") == 0
     finish = learner.post(f"/attempts/{attempt_id}/finish", data={"csrf_token": token})
     assert finish.status_code == 302
     results = html.unescape(learner.get(f"/attempts/{attempt_id}").get_data(as_text=True))
