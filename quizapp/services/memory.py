@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from quizapp.core import memory as core
 from quizapp.extensions import db
@@ -59,6 +60,35 @@ def record_answer(
     card = db.session.get(FactCard, card_id, populate_existing=True)
     assert card is not None
     return card
+
+
+class MemorySettingsError(ValueError):
+    """A practice setting out of its range; the message is meant for the learner."""
+
+
+def set_memory_settings(user: User, desired_retention: float, daily_new_facts: int) -> None:
+    """Set the learner's desired retention (a probability, MIN_RETENTION..MAX_RETENTION of
+    core.memory) and daily limit of new facts (MIN_DAILY_NEW_FACTS..MAX_DAILY_NEW_FACTS).
+    MemorySettingsError (translated) when either is out of range; the caller commits. Cards
+    already scheduled keep their due dates: the retention sets the next intervals."""
+    if not core.MIN_RETENTION <= desired_retention <= core.MAX_RETENTION:
+        raise MemorySettingsError(
+            _(
+                "Choose a desired retention between %(low)d%% and %(high)d%%.",
+                low=round(core.MIN_RETENTION * 100),
+                high=round(core.MAX_RETENTION * 100),
+            )
+        )
+    if not core.MIN_DAILY_NEW_FACTS <= daily_new_facts <= core.MAX_DAILY_NEW_FACTS:
+        raise MemorySettingsError(
+            _(
+                "Choose between %(low)d and %(high)d new facts a day.",
+                low=core.MIN_DAILY_NEW_FACTS,
+                high=core.MAX_DAILY_NEW_FACTS,
+            )
+        )
+    user.desired_retention = float(desired_retention)
+    user.daily_new_facts = int(daily_new_facts)
 
 
 def cards_of(user_id: int, fact_ids: Iterable[int]) -> dict[int, FactCard]:
@@ -213,7 +243,7 @@ def _write_card(
     optimistically: the insert does nothing on a conflict and the update needs the review
     count read, so that an answer committed in between (PostgreSQL) makes this one read the
     card again (`reread`) and retry."""
-    for _ in range(WRITE_TRIES):
+    for _try in range(WRITE_TRIES):
         if row.card_id is None:
             state = core.new_card(answered_at)
         else:
