@@ -251,17 +251,14 @@ def _write_card(
         after = core.review(state, question_type, rating, answered_at, row.desired_retention)
         if row.card_id is None:
             inserted = db.session.execute(
-                _insert_ignoring_conflicts()
-                .values(user_id=row.user_id, fact_id=row.fact_id, **after.fields())
-                .returning(_cards.c.id)
+                _insert_card(), {"user_id": row.user_id, "fact_id": row.fact_id, **after.fields()}
             ).scalar()
             if inserted is not None:
                 return inserted
         else:
             updated = db.session.execute(
-                _cards.update()
-                .where(_cards.c.id == row.card_id, _cards.c.reviews == state.reviews)
-                .values(**after.fields())
+                _UPDATE_CARD,
+                {"card_id": row.card_id, "reviews_read": state.reviews, **after.fields()},
             ).rowcount
             if updated:
                 return row.card_id
@@ -269,15 +266,29 @@ def _write_card(
     raise RuntimeError(f"could not write the memory card of fact {row.fact_id}")
 
 
-def _insert_ignoring_conflicts() -> Any:
-    """INSERT INTO fact_cards ... ON CONFLICT (user_id, fact_id) DO NOTHING, in the dialect."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(_cards).on_conflict_do_nothing(
-        index_elements=[_cards.c.user_id, _cards.c.fact_id]
-    )
+# Built once: the answer path only binds values (building a statement per answer costs more
+# than running it).
+_UPDATE_CARD = _cards.update().where(
+    _cards.c.id == sa.bindparam("card_id"), _cards.c.reviews == sa.bindparam("reviews_read")
+)
+_INSERT_CARD: dict[str, Any] = {}
+
+
+def _insert_card() -> Any:
+    """INSERT INTO fact_cards ... ON CONFLICT (user_id, fact_id) DO NOTHING RETURNING id, in
+    the session's dialect (SQLite or PostgreSQL), built once per dialect."""
+    name = db.session.get_bind().dialect.name
+    if name not in _INSERT_CARD:
+        if name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        _INSERT_CARD[name] = (
+            insert(_cards)
+            .on_conflict_do_nothing(index_elements=[_cards.c.user_id, _cards.c.fact_id])
+            .returning(_cards.c.id)
+        )
+    return _INSERT_CARD[name]
 
 
 def regrade_responses(response_ids: sa.Select) -> int:
