@@ -24,9 +24,18 @@ import sqlalchemy as sa
 
 from quizapp.core.memory import scheduler
 from quizapp.extensions import db
-from quizapp.models import Bank, Fact, FactCard, Passage, SchoolClass, Source, User
+from quizapp.models import (
+    Bank,
+    ClassMembership,
+    Fact,
+    FactCard,
+    Passage,
+    SchoolClass,
+    Source,
+    User,
+)
 from quizapp.services import permissions
-from quizapp.services.classes import learner_id_select, require_teaching
+from quizapp.services.classes import LEARNER, learner_id_select, require_teaching
 
 FACTS_SHOWN = 20
 _EPOCH = dt.datetime(1970, 1, 1)
@@ -131,9 +140,17 @@ def fading_facts(
         .order_by(ranked.c.mean, ranked.c.learners, Fact.id)
     ).all()
     in_class = db.session.scalar(sa.select(sa.func.count()).select_from(learners.subquery()))
+    # One probe of (user_id, due) per learner, not a scan of every card of the class.
+    answered = (
+        sa.exists()
+        .where(FactCard.user_id == ClassMembership.user_id, FactCard.last_review.is_not(None))
+        .correlate(ClassMembership)
+    )
     studying = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(FactCard.user_id))).where(
-            FactCard.user_id.in_(learners), FactCard.last_review.is_not(None)
+        sa.select(sa.func.count(ClassMembership.id)).where(
+            ClassMembership.class_id == school_class.id,
+            ClassMembership.role == LEARNER,
+            answered,
         )
     )
     facts = [
