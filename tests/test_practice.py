@@ -15,9 +15,10 @@ from quizapp.core.practice_session import SESSION_SIZE, askable_forms
 from quizapp.core.review_forecast import day_starts
 from quizapp.extensions import db
 from quizapp.models import Attempt, Bank, Fact, FactCard, User
-from quizapp.services import history, mastery, memory, practice
+from quizapp.services import class_lists, classes, history, mastery, memory, practice
 from quizapp.services.attempt_modes import is_practice
 from quizapp.services.banks import question_pool
+from quizapp.services.users import create_user
 
 NOW = dt.datetime(2026, 3, 10, 12, 0)
 TODAY_START = dt.datetime(2026, 3, 10, 0, 0)
@@ -268,3 +269,9 @@ def test_practice_sessions_stay_out_of_score_summaries_but_are_listed(app, stude
         assert history.bank_summaries(user.id) == []
         assert history.trend(user.id) == []
         assert [a.id for a in history.attempts_page(user.id, 1).items] == [session.id]
+        # Nor in a class's results per bank.
+        teacher = create_user("profe", "correct horse battery", "teacher")
+        school_class = classes.create_class(teacher, "3B")
+        classes.join_class(user, school_class.join_code)
+        db.session.commit()
+        assert class_lists.learner_results(teacher, school_class, [user.id]) == {}
