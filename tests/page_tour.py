@@ -431,6 +431,8 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "source-document"
     page.goto(site.url("/password"))
     yield "password"
+    page.goto(site.url("/account"))
+    yield "account"
 
 
 def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
