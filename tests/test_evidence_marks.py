@@ -3,6 +3,8 @@ nest, whatever the spans do (apart, inside one another, identical, crossing)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -124,9 +126,9 @@ def test_segments_tile_the_passage_and_know_what_covers_them(case):
         for position in range(piece.start, piece.end):
             assert keys == _covering(length, spans, position)
         # Outermost first: each mark contains or starts before the ones after it.
-        for outer, inner in zip(piece.marks, piece.marks[1:], strict=False):
+        for outer, inner in pairwise(piece.marks):
             assert (outer.start, -outer.end) < (inner.start, -inner.end)
-    for left, right in zip(pieces, pieces[1:], strict=False):
+    for left, right in pairwise(pieces):
         assert left.marks != right.marks
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def segments(length: int, spans: Iterable[Span]) -> list[Segment]:
     edges = sorted({0, length, *(m.start for m in marks), *(m.end for m in marks)})
     return [
         Segment(low, high, tuple(m for m in marks if m.start <= low and high <= m.end))
-        for low, high in zip(edges, edges[1:], strict=False)
+        for low, high in pairwise(edges)
     ]
 
 
