@@ -216,7 +216,9 @@ def test_ask_me_this_starts_a_one_question_quiz_in_that_form(app, student_client
     feedback = student_client.get(url).get_data(as_text=True)
     assert 'class="verdict right"' in feedback and "<mark>" in feedback
     assert student_client.post(f"/attempts/{attempt_id}/finish").status_code == 302
-    assert "1 / 1" in student_client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    review = student_client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "1 / 1" in review
+    assert f'href="{READ}/en?fact={fact.id}#fact-panel">the reader</a>' in review
 
 
 def test_the_question_ask_me_this_starts_sends_no_key(app, student_client):
@@ -322,3 +324,50 @@ def test_home_offers_the_study_views_to_logged_in_learners(client, student_clien
     page = student_client.get("/").get_data(as_text=True)
     assert f'href="{READ}/en"' in page and f'href="{TIMELINE}/es"' in page
     assert f'href="{READ}/en"' not in client.get("/").get_data(as_text=True)
+
+
+def test_the_panel_shows_the_learners_memory_of_the_fact_once_answered(app, student_client):
+    fact = _fact(app, "coup-1944-date-en")
+    response = student_client.post(
+        f"{READ}/en/facts/{fact.id}/ask", data={"question_type": "short"}
+    )
+    attempt_id = int(re.search(r"/attempts/(\d+)/", response.headers["Location"]).group(1))
+    question = frozen(app, attempt_id)[1]
+    student_client.post(f"/attempts/{attempt_id}/q/1", data=right_answer_form(question))
+    page = student_client.get(f"{READ}/en?fact={fact.id}").get_data(as_text=True)
+    panel = page.split('id="fact-panel"', 1)[1].split("</aside>", 1)[0]
+    assert "You have not answered this fact yet" not in panel
+    memory = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", panel.split("Your memory of it", 1)[1]))
+    assert "Reviews 1 " in memory
+    # Just answered right: recalled now with certainty, due again later.
+    assert "Chance you recall it now 100%" in memory
+    assert "Last seen" in memory and "Next review due" in memory
+    with app.app_context():
+        from quizapp.models import FactCard
+
+        card = db.session.scalar(db.select(FactCard).where(FactCard.fact_id == fact.id))
+        assert card.reviews == 1 and card.last_type == "short"
+    # Another learner's memory is their own.
+    make_user(app, "bea")
+    other = log_in(app.test_client(), "bea").get(f"{READ}/en?fact={fact.id}")
+    assert "You have not answered this fact yet" in other.get_data(as_text=True)
+
+
+def test_memory_of_a_fact_fades_with_time_and_says_when_it_is_due(app, student):
+    import datetime as dt
+
+    from quizapp.services import memory, study
+
+    fact = _fact(app, "coup-1944-date-en")
+    with app.app_context():
+        user = db.session.get(User, student)
+        assert study.memory_of(user, fact.id) is None
+        answered = dt.datetime(2026, 1, 10, 12, 0)
+        memory.record_answer(user.id, fact.id, "short", True, 20.0, answered)
+        db.session.commit()
+        now = study.memory_of(user, fact.id, now=answered)
+        later = study.memory_of(user, fact.id, now=answered + dt.timedelta(days=30))
+        assert now.reviews == 1 and now.lapses == 0 and now.last_seen == answered
+        assert now.retrievability == pytest.approx(1.0)
+        assert 0 < later.retrievability < now.retrievability
+        assert later.due > answered

@@ -22,11 +22,13 @@ from flask_babel import gettext as _
 from quizapp.core import evidence_marks, timeline
 from quizapp.core.bank_model import Fact as CoreFact
 from quizapp.core.fact_forms import fact_question, single_forms
+from quizapp.core.memory import CardState, retrievability
 from quizapp.extensions import db
-from quizapp.models import Attempt, Bank, Fact, Passage, Source, User
+from quizapp.models import Attempt, Bank, Fact, Passage, Source, User, utcnow
 from quizapp.services.attempts.errors import QuizError
 from quizapp.services.attempts.starting import freeze_attempt
 from quizapp.services.banks import question_pool
+from quizapp.services.memory import cards_of
 from quizapp.services.permissions import NotFound, can_take
 
 # Attempts started from the reader carry this mode in their settings (practice uses "practice").
@@ -173,9 +175,16 @@ class Memory:
     due: dt.datetime
 
 
-def memory_of(user: User, fact_id: int) -> Memory | None:
-    """The learner's memory of a fact, or None before they have answered it."""
-    return None
+def memory_of(user: User, fact_id: int, now: dt.datetime | None = None) -> Memory | None:
+    """The learner's memory of a fact at `now` (naive UTC; default: the current time), or
+    None before they have answered it. Retrievability is FSRS's (`core.memory`), read with the
+    learner's own desired retention."""
+    card = cards_of(user.id, [fact_id]).get(fact_id)
+    if card is None:
+        return None
+    state = CardState.of(card)
+    chance = retrievability(state, now or utcnow(), user.desired_retention)
+    return Memory(state.reviews, state.lapses, state.last_review, chance, state.due)
 
 
 def ask_fact(
