@@ -371,3 +371,30 @@ def test_memory_of_a_fact_fades_with_time_and_says_when_it_is_due(app, student):
         assert now.retrievability == pytest.approx(1.0)
         assert 0 < later.retrievability < now.retrievability
         assert later.due > answered
+
+
+@pytest.mark.settings(WTF_CSRF_ENABLED=True, RATELIMIT_START="100000 per minute")
+def test_ask_me_this_takes_nasty_values_without_a_server_error(app):
+    from tests.test_fuzz_forms import NASTY
+
+    make_user(app, "ana")
+    client = app.test_client()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post(
+        "/login", data={"name": "ana", "password": "correct horse battery", "csrf_token": token}
+    )
+    fact = _fact(app, "coup-1944-date-en")
+    page = client.get(f"{READ}/en?fact={fact.id}").get_data(as_text=True)
+    token = html.unescape(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1])
+    url = f"{READ}/en/facts/{fact.id}/ask"
+    for value in NASTY:
+        response = client.post(url, data={"question_type": value, "csrf_token": token})
+        assert response.status_code in (400, 413), (value[:40], response.status_code)
+        response = client.get(f"{READ}/en", query_string={"fact": value})
+        assert response.status_code in (200, 400, 404), (value[:40], response.status_code)
+    response = client.post(
+        url, data="{}", content_type="application/json", headers={"X-CSRFToken": token}
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 0
