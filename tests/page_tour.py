@@ -438,6 +438,8 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "timeline"
     page.goto(site.url("/password"))
     yield "password"
+    page.goto(site.url("/account"))
+    yield "account"
 
 
 def teacher_stops(page, site: Site, language: str) -> Iterator[str]:

@@ -466,13 +466,17 @@ def test_every_account_form_takes_nasty_values(app):
     learner = log_in_with_token(app, "ana")
     token = csrf_token(learner.get("/password").get_data(as_text=True))
     for value in NASTY:
-        for path, names in (("/password", ["password", "confirm"]), ("/language", ["language"])):
+        for path, names in (
+            ("/password", ["password", "confirm"]),
+            ("/language", ["language"]),
+            ("/account", ["retention", "daily_new_facts"]),
+        ):
             response = _post(learner, token, path, dict.fromkeys(names, value))
             _ok(response, (path, value[:40]))
             if response.status_code == 302 and path == "/password":  # the password changed
                 learner = _relogin(app, "ana", value)
                 token = csrf_token(learner.get("/password").get_data(as_text=True))
-    for path in ("/login", "/register", "/password"):
+    for path in ("/login", "/register", "/password", "/account"):
         _ok(_post(learner, token, path, {}, {"name": b"x", "password": b"y"}), (path, "files"))
         response = learner.post(
             path, data="[1]", content_type="application/json", headers={"X-CSRFToken": token}

@@ -51,6 +51,10 @@ MAX_RETENTION = 0.97
 DEFAULT_RETENTION = 0.90
 # FSRS states in which a card is on short, minute-long steps before (or back to) day intervals.
 LEARNING_STATES = frozenset({State.Learning, State.Relearning})
+# Bounds of the new facts a practice session may bring in a day (User.daily_new_facts).
+MIN_DAILY_NEW_FACTS = 0
+MAX_DAILY_NEW_FACTS = 200
+DEFAULT_DAILY_NEW_FACTS = 20
 # Recall answers failed in a row after which a fact is asked in a recognition form again.
 RECALL_FAILURES_BEFORE_RECOGNITION = 2
 
@@ -339,9 +343,12 @@ def next_form(
 
 
 __all__ = [
+    "DEFAULT_DAILY_NEW_FACTS",
     "DEFAULT_RETENTION",
     "DEFAULT_THRESHOLDS",
+    "MAX_DAILY_NEW_FACTS",
     "MAX_RETENTION",
+    "MIN_DAILY_NEW_FACTS",
     "MIN_RETENTION",
     "RECALL",
     "RECOGNITION",

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from quizapp.core import memory as core
 from quizapp.extensions import db
@@ -59,6 +60,35 @@ def record_answer(
     card = db.session.get(FactCard, card_id, populate_existing=True)
     assert card is not None
     return card
+
+
+class MemorySettingsError(ValueError):
+    """A practice setting out of its range; the message is meant for the learner."""
+
+
+def set_memory_settings(user: User, desired_retention: float, daily_new_facts: int) -> None:
+    """Set the learner's desired retention (a probability, MIN_RETENTION..MAX_RETENTION of
+    core.memory) and daily limit of new facts (MIN_DAILY_NEW_FACTS..MAX_DAILY_NEW_FACTS).
+    MemorySettingsError (translated) when either is out of range; the caller commits. Cards
+    already scheduled keep their due dates: the retention sets the next intervals."""
+    if not core.MIN_RETENTION <= desired_retention <= core.MAX_RETENTION:
+        raise MemorySettingsError(
+            _(
+                "Choose a desired retention between %(low)d%% and %(high)d%%.",
+                low=round(core.MIN_RETENTION * 100),
+                high=round(core.MAX_RETENTION * 100),
+            )
+        )
+    if not core.MIN_DAILY_NEW_FACTS <= daily_new_facts <= core.MAX_DAILY_NEW_FACTS:
+        raise MemorySettingsError(
+            _(
+                "Choose between %(low)d and %(high)d new facts a day.",
+                low=core.MIN_DAILY_NEW_FACTS,
+                high=core.MAX_DAILY_NEW_FACTS,
+            )
+        )
+    user.desired_retention = float(desired_retention)
+    user.daily_new_facts = int(daily_new_facts)
 
 
 def cards_of(user_id: int, fact_ids: Iterable[int]) -> dict[int, FactCard]:
@@ -213,7 +243,7 @@ def _write_card(
     optimistically: the insert does nothing on a conflict and the update needs the review
     count read, so that an answer committed in between (PostgreSQL) makes this one read the
     card again (`reread`) and retry."""
-    for _ in range(WRITE_TRIES):
+    for _try in range(WRITE_TRIES):
         if row.card_id is None:
             state = core.new_card(answered_at)
         else:
@@ -221,17 +251,14 @@ def _write_card(
         after = core.review(state, question_type, rating, answered_at, row.desired_retention)
         if row.card_id is None:
             inserted = db.session.execute(
-                _insert_ignoring_conflicts()
-                .values(user_id=row.user_id, fact_id=row.fact_id, **after.fields())
-                .returning(_cards.c.id)
+                _insert_card(), {"user_id": row.user_id, "fact_id": row.fact_id, **after.fields()}
             ).scalar()
             if inserted is not None:
                 return inserted
         else:
             updated = db.session.execute(
-                _cards.update()
-                .where(_cards.c.id == row.card_id, _cards.c.reviews == state.reviews)
-                .values(**after.fields())
+                _UPDATE_CARD,
+                {"card_id": row.card_id, "reviews_read": state.reviews, **after.fields()},
             ).rowcount
             if updated:
                 return row.card_id
@@ -239,15 +266,29 @@ def _write_card(
     raise RuntimeError(f"could not write the memory card of fact {row.fact_id}")
 
 
-def _insert_ignoring_conflicts() -> Any:
-    """INSERT INTO fact_cards ... ON CONFLICT (user_id, fact_id) DO NOTHING, in the dialect."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(_cards).on_conflict_do_nothing(
-        index_elements=[_cards.c.user_id, _cards.c.fact_id]
-    )
+# Built once: the answer path only binds values (building a statement per answer costs more
+# than running it).
+_UPDATE_CARD = _cards.update().where(
+    _cards.c.id == sa.bindparam("card_id"), _cards.c.reviews == sa.bindparam("reviews_read")
+)
+_INSERT_CARD: dict[str, Any] = {}
+
+
+def _insert_card() -> Any:
+    """INSERT INTO fact_cards ... ON CONFLICT (user_id, fact_id) DO NOTHING RETURNING id, in
+    the session's dialect (SQLite or PostgreSQL), built once per dialect."""
+    name = db.session.get_bind().dialect.name
+    if name not in _INSERT_CARD:
+        if name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        _INSERT_CARD[name] = (
+            insert(_cards)
+            .on_conflict_do_nothing(index_elements=[_cards.c.user_id, _cards.c.fact_id])
+            .returning(_cards.c.id)
+        )
+    return _INSERT_CARD[name]
 
 
 def regrade_responses(response_ids: sa.Select) -> int:
