@@ -37,6 +37,7 @@ def register(app: Flask) -> None:
         ops,
         quiz,
         sources,
+        study,
         teach,
     )
 
@@ -47,6 +48,7 @@ def register(app: Flask) -> None:
         quiz.bp,
         history.bp,
         sources.bp,
+        study.bp,
         teach.bp,
         classes.bp,
         assignments.bp,
