@@ -169,10 +169,10 @@ def test_the_keyboard_reaches_the_options_and_next_question_in_a_few_steps(tour,
     assert heights and min(heights) >= 44, heights
     page.set_viewport_size(DESKTOP)
 
-    # From the top of the page: the skip link, the menu (few links: the brand, Sources, History,
-    # Account, Log out), then the first option.
+    # From the top of the page: the skip link, the menu (few links: the brand, Sources,
+    # Practice, History, Account, Log out), then the first option.
     page.goto(url)
-    assert _tabs_until(page, "input[type=radio]") <= 7
+    assert _tabs_until(page, "input[type=radio]") <= 8
     # With the skip link: one Tab to it, Enter, one Tab to the options.
     page.goto(url)
     page.keyboard.press("Tab")

@@ -539,3 +539,21 @@ def test_every_quiz_form_takes_nasty_values(app):
         _ok(response, (path, "json"))
     for value in NASTY[:6]:
         _ok(_post(learner, token, f"/attempts/{attempt_id}/finish", {"x": value}), "finish")
+
+
+def test_practise_now_takes_nasty_values_and_odd_paths(app):
+    make_user(app, "ana")
+    learner = log_in_with_token(app, "ana")
+    token = csrf_token(learner.get("/practice").get_data(as_text=True))
+    for value in NASTY:
+        response = _post(learner, token, "/practice/romania-ww2/en/start", {"x": value})
+        _ok(response, ("practise", value[:40]))
+    for language in ("", "EN", "e\u0301n", "en%00", "x" * 300, "../en"):
+        for path in (
+            f"/practice/romania-ww2/{language}",
+            f"/practice/romania-ww2/{language}/start",
+        ):
+            response = (
+                _post(learner, token, path, {}) if path.endswith("start") else learner.get(path)
+            )
+            _ok(response, (path[:60], "path"))
