@@ -1,11 +1,22 @@
 """Benchmark: the teacher's reports at 100,000 and 1,000,000 stored responses.
 
 For each size the script builds, in a fresh database (SQLite in a temporary folder, or a
-PostgreSQL database created for the run and dropped after it), one class whose learners have
-each finished one attempt at one assignment of `--questions` questions (the same frozen set for
-everyone, every item storing its frozen question as a real attempt does), so that the
-assignment holds `size` responses, right or wrong at random. It then times, through the
-services a page calls, as the class's teacher:
+PostgreSQL database created for the run and dropped after it; on PostgreSQL the tables are
+then vacuumed and analysed, as autovacuum would have done by the time a teacher reads a
+report), classes whose learners have each finished one attempt at their class's assignment
+of `--questions` questions (the same frozen set for everyone, every item storing its frozen
+question as a real attempt does), right or wrong at random, so that the database holds
+`size` responses. Two shapes (`--grow`):
+
+- `assignment` (the default): ONE class and ONE assignment hold every response, so the
+  assignment itself grows tenfold (5,000 then 50,000 learners at 20 questions). The reports
+  read every response of it: their cost can at best grow tenfold.
+- `database`: the measured class keeps `--class-size` learners (1,000) and the other
+  responses belong to other classes of that size, each with its own assignment: the
+  database grows tenfold around an assignment of fixed size, whose reports should cost the
+  same at both sizes.
+
+It then times, through the services a page calls, as the measured class's teacher:
 
 - the assignment report (status counts, grades by the grading method, distribution);
 - what the class misses (facts ranked, the answers typed most often);
@@ -13,15 +24,19 @@ services a page calls, as the class's teacher:
 - the gradebook (its first page) and the whole gradebook as CSV rows, when the gradebook
   service is present;
 
-each the median of `--repeat` runs, with the peak of memory Python allocated during one run
-(tracemalloc): flat memory means no response list is held in Python. It prints the 1M/100k
-ratio of each (goal: at most 10, as the data grows 10 times).
+each the median of `--repeat` runs, in time and in this process's CPU time (SQLite's work
+included: the steadier figure on a shared machine), with the peak of memory Python allocated
+during one run (tracemalloc): flat memory means no response list is held in Python. It
+prints the ratio of the largest to the smallest size of each (goal: at most the ratio of the
+sizes with `--grow assignment`, about 1 with `--grow database`).
 
-Then a learner's history page: one learner in a class of 10 and one in a class of 1,000, each
-with the same attempts, the page rendered by the app (median of `--repeat`): the ratio should
-be about 1.
+Then a learner's history page: one learner in a class of 10 and one in a class of 1,000,
+each with the same attempts, the page rendered by the app (median of `--repeat` runs, at
+least 25: the page takes milliseconds), as the learner and as their teacher: each ratio
+should be about 1.
 
     .venv/bin/python bench/report.py [--sizes 100000,1000000] [--questions 20]
+        [--grow assignment|database] [--class-size 1000]
         [--database sqlite|postgresql] [--pg-url URL] [--repeat 5]
 """
 
@@ -81,40 +96,28 @@ def _insert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
         db.session.execute(table.insert(), rows[start : start + BATCH])
 
 
-def build(app, responses: int, questions: int, seed: int = 1) -> dict[str, int]:
-    """The class, its teacher, learners and their finished attempts: ids to time with."""
-    from quizapp.models import (
-        Attempt,
-        AttemptItem,
-        Bank,
-        ClassMembership,
-        Response,
-        User,
-    )
+def build(
+    app, responses: int, questions: int, seed: int = 1, class_size: int | None = None
+) -> dict[str, int]:
+    """Classes, their teacher, learners and their finished attempts: ids to time with (the
+    measured class is the first one). With `class_size` None, one class holds every
+    response; else every class has `class_size` learners (the last one what is left)."""
+    from quizapp.models import Bank, ClassMembership, Response, User
     from quizapp.services import assignments, classes
     from quizapp.services.banks import store_bank
     from quizapp.services.users import create_user
 
     rng = random.Random(seed)
     learners = responses // questions
+    sizes = [learners] if class_size is None else []
+    while class_size is not None and sum(sizes) < learners:
+        sizes.append(min(class_size, learners - sum(sizes)))
     with app.app_context():
         db.create_all()
         store_bank(load_bank(BANK), "bench")
         teacher = create_user("teacher", "a long bench password 1", "teacher")
         db.session.commit()
-        school_class = classes.create_class(teacher, "Bench class")
         bank = db.session.scalar(sa.select(Bank))
-        assignment = assignments.create_assignment(
-            teacher,
-            school_class,
-            assignments.AssignmentSettings(
-                "Bench", bank.id, "en", ["mcq", "tf", "short", "numeric"], questions
-            ),
-            seed=seed,
-        )
-        db.session.commit()
-        frozen = assignment.questions
-        class_id, assignment_id, bank_id = school_class.id, assignment.id, bank.id
         first_user = db.session.scalar(sa.select(sa.func.max(User.id))) + 1
         _insert(
             User.__table__,
@@ -124,65 +127,33 @@ def build(app, responses: int, questions: int, seed: int = 1) -> dict[str, int]:
                 for i in range(learners)
             ],
         )  # fmt: skip
-        _insert(
-            ClassMembership.__table__,
-            [
-                {"class_id": class_id, "user_id": first_user + i, "role": "learner"}
-                for i in range(learners)
-            ],
-        )
         db.session.commit()
-        started = dt.datetime(2026, 11, 1, 9, 0)
-        item_id = 1
-        for first in range(0, learners, 1_000):
-            block = range(first, min(first + 1_000, learners))
-            attempts, items, answers = [], [], []
-            for i in block:
-                attempt_id = i + 1
-                rights = [rng.random() < 0.3 + 0.6 * (i % 10) / 10 for _ in frozen]
-                attempts.append(
-                    {
-                        "id": attempt_id,
-                        "user_id": first_user + i,
-                        "bank_id": bank_id,
-                        "language": "en",
-                        "settings": {"assignment": assignment_id},
-                        "started_at": started,
-                        "finished_at": started + dt.timedelta(minutes=20, seconds=i % 600),
-                        "score": float(sum(rights)),
-                        "max_score": float(len(frozen)),
-                        "assignment_id": assignment_id,
-                    }
-                )
-                for position, (question, right) in enumerate(
-                    zip(frozen, rights, strict=True), start=1
-                ):
-                    items.append(
-                        {
-                            "id": item_id,
-                            "attempt_id": attempt_id,
-                            "position": position,
-                            "question_type": question["type"],
-                            "fact_key": question["fact_id"] or f"q{position}",
-                            "question": question,
-                        }
-                    )
-                    given = question["key"] if right else f"wrong {rng.randrange(5)}"
-                    answers.append(
-                        {
-                            "item_id": item_id,
-                            "given": given,
-                            "normalised": str(given).casefold(),
-                            "correct": right,
-                            "points": 1.0 if right else 0.0,
-                            "seconds_taken": 5.0 + rng.random() * 40,
-                        }
-                    )
-                    item_id += 1
-            _insert(Attempt.__table__, attempts)
-            _insert(AttemptItem.__table__, items)
-            _insert(Response.__table__, answers)
+        made = []
+        start = 0
+        for number, size in enumerate(sizes):
+            school_class = classes.create_class(teacher, f"Bench class {number + 1}")
+            assignment = assignments.create_assignment(
+                teacher,
+                school_class,
+                assignments.AssignmentSettings(
+                    "Bench", bank.id, "en", ["mcq", "tf", "short", "numeric"], questions
+                ),
+                seed=seed,
+            )
             db.session.commit()
+            _insert(
+                ClassMembership.__table__,
+                [
+                    {"class_id": school_class.id, "user_id": first_user + i, "role": "learner"}
+                    for i in range(start, start + size)
+                ],
+            )
+            db.session.commit()
+            made.append((school_class.id, assignment.id, assignment.questions, start, size))
+            start += size
+        item_id = 1
+        for _class_id, assignment_id, frozen, start, size in made:
+            item_id = _answer(rng, bank.id, assignment_id, frozen, first_user, start, size, item_id)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect() as connection:
                 for table in ("attempts", "attempt_items", "responses"):
@@ -193,31 +164,94 @@ def build(app, responses: int, questions: int, seed: int = 1) -> dict[str, int]:
                         )
                     )
                 connection.commit()
-                connection.execute(sa.text("ANALYZE"))
-                connection.commit()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as auto:
+                auto.execute(sa.text("VACUUM ANALYZE"))
         stored = db.session.scalar(sa.select(sa.func.count(Response.id)))
         return {
             "teacher": teacher.id,
-            "class": class_id,
-            "assignment": assignment_id,
+            "class": made[0][0],
+            "assignment": made[0][1],
+            "class_learners": made[0][4],
+            "classes": len(made),
             "responses": stored,
             "learner": first_user,
         }
 
 
-def timed(call: Callable[[], Any], repeat: int) -> tuple[float, float]:
-    """(median seconds over `repeat` runs, peak MiB Python allocated during one run)."""
+def _answer(rng, bank_id, assignment_id, frozen, first_user, start, size, item_id) -> int:
+    """Each of the class's learners finishes one attempt at the assignment; the next item id."""
+    from quizapp.models import Attempt, AttemptItem, Response
+
+    started = dt.datetime(2026, 11, 1, 9, 0)
+    for first in range(start, start + size, 1_000):
+        block = range(first, min(first + 1_000, start + size))
+        attempts, items, answers = [], [], []
+        for i in block:
+            attempt_id = i + 1
+            rights = [rng.random() < 0.3 + 0.6 * (i % 10) / 10 for _ in frozen]
+            attempts.append(
+                {
+                    "id": attempt_id,
+                    "user_id": first_user + i,
+                    "bank_id": bank_id,
+                    "language": "en",
+                    "settings": {"assignment": assignment_id},
+                    "started_at": started,
+                    "finished_at": started + dt.timedelta(minutes=20, seconds=i % 600),
+                    "score": float(sum(rights)),
+                    "max_score": float(len(frozen)),
+                    "assignment_id": assignment_id,
+                }
+            )
+            for position, (question, right) in enumerate(zip(frozen, rights, strict=True), 1):
+                items.append(
+                    {
+                        "id": item_id,
+                        "attempt_id": attempt_id,
+                        "position": position,
+                        "question_type": question["type"],
+                        "fact_key": question["fact_id"] or f"q{position}",
+                        "question": question,
+                    }
+                )
+                given = question["key"] if right else f"wrong {rng.randrange(5)}"
+                answers.append(
+                    {
+                        "item_id": item_id,
+                        "given": given,
+                        "normalised": str(given).casefold(),
+                        "correct": right,
+                        "points": 1.0 if right else 0.0,
+                        "seconds_taken": 5.0 + rng.random() * 40,
+                    }
+                )
+                item_id += 1
+        _insert(Attempt.__table__, attempts)
+        _insert(AttemptItem.__table__, items)
+        _insert(Response.__table__, answers)
+        db.session.commit()
+    return item_id
+
+
+def timed(call: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
+    """(median seconds over `repeat` runs, median seconds of this process's CPU over them,
+    peak MiB Python allocated during one run).
+
+    The CPU time counts SQLite's work too (it runs in this process), but not what other
+    processes take of a shared machine: on SQLite it is the steadier figure when the cores are
+    busy. On PostgreSQL the queries run in the server, so it counts only the Python side."""
     call()  # warm the caches (statements, bank pool)
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         call()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     tracemalloc.start()
     call()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return statistics.median(times), peak / 2**20
+    return statistics.median(times), statistics.median(cpu), peak / 2**20
 
 
 def measures(app, ids: dict[str, int]) -> dict[str, Callable[[], Any]]:
@@ -263,8 +297,12 @@ def measures(app, ids: dict[str, int]) -> dict[str, Callable[[], Any]]:
     return calls
 
 
-def history_timing(kind: str, pg_url: str, repeat: int) -> dict[int, float]:
-    """Median time of a learner's history page in a class of 10 and of 1,000."""
+HISTORY_REPEAT = 25  # at least: the page takes milliseconds, the machine is shared
+
+
+def history_timing(kind: str, pg_url: str, repeat: int) -> dict[tuple[int, str], float]:
+    """Median time of a learner's history page in a class of 10 and of 1,000, read by the
+    learner (`/history`) and by their teacher (`/history/<id>`): {(class size, reader): s}."""
     results = {}
     for size in (10, 1_000):
         with database(kind, pg_url) as url:
@@ -272,7 +310,6 @@ def history_timing(kind: str, pg_url: str, repeat: int) -> dict[int, float]:
                 {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
             )
             ids = build(app, size * 20, 20)
-            client = app.test_client()
             with app.app_context():
                 from werkzeug.security import generate_password_hash
 
@@ -282,15 +319,25 @@ def history_timing(kind: str, pg_url: str, repeat: int) -> dict[int, float]:
                 learner.password_hash = generate_password_hash("a long bench password 2")
                 # The request log would print a line per timed page.
                 logging.getLogger("quizapp.requests").setLevel(logging.WARNING)
-                name = learner.name
+                logins = {
+                    "learner": (learner.name, "a long bench password 2", "/history"),
+                    "teacher": (
+                        "teacher",
+                        "a long bench password 1",
+                        f"/history/{ids['learner']}",
+                    ),
+                }
                 db.session.commit()
-            password = "a long bench password 2"
-            login = client.post("/login", data={"name": name, "password": password})
-            assert login.status_code == 302, login.status_code
-            response = client.get("/history")
-            assert response.status_code == 200, response.status_code
-            seconds, _ = timed(lambda client=client: client.get("/history"), repeat)
-            results[size] = seconds
+            for reader, (name, password, path) in logins.items():
+                client = app.test_client()
+                login = client.post("/login", data={"name": name, "password": password})
+                assert login.status_code == 302, login.status_code
+                response = client.get(path)
+                assert response.status_code == 200, response.status_code
+                seconds, _cpu, _peak = timed(
+                    lambda client=client, path=path: client.get(path), max(repeat, HISTORY_REPEAT)
+                )
+                results[(size, reader)] = seconds
             with app.app_context():
                 db.engine.dispose()
     return results
@@ -300,46 +347,70 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--questions", type=int, default=20)
+    parser.add_argument("--grow", choices=("assignment", "database"), default="assignment")
+    parser.add_argument("--class-size", type=int, default=1_000)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-history", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    class_size = args.class_size if args.grow == "database" else None
+    if class_size is None:
+        print(
+            "Shape: the ONE assignment grows (one class holds every response, so the reports "
+            "read 10 times as many responses at 10 times the size)."
+        )
+    else:
+        print(
+            f"Shape: the database grows around an assignment of fixed size (every class has "
+            f"{class_size:,} learners; the reports read the first class's assignment)."
+        )
     figures: dict[int, dict[str, tuple[float, float]]] = {}
     for size in sizes:
         with database(args.database, args.pg_url) as url:
             app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
             start = time.perf_counter()
-            ids = build(app, size, args.questions)
+            ids = build(app, size, args.questions, class_size=class_size)
             print(
-                f"{args.database}: {ids['responses']:,} responses "
-                f"({ids['responses'] // args.questions:,} learners) built in "
-                f"{time.perf_counter() - start:.0f} s",
+                f"{args.database}: {ids['responses']:,} responses in {ids['classes']:,} "
+                f"class(es) built in {time.perf_counter() - start:.0f} s; the measured "
+                f"assignment holds {ids['class_learners'] * args.questions:,} of them "
+                f"({ids['class_learners']:,} learners)",
                 flush=True,
             )
             figures[size] = {}
             for name, call in measures(app, ids).items():
-                seconds, peak = timed(call, args.repeat)
-                figures[size][name] = (seconds, peak)
-                print(f"  {name:28} {seconds * 1000:9.1f} ms   peak {peak:7.1f} MiB", flush=True)
+                seconds, cpu, peak = timed(call, args.repeat)
+                figures[size][name] = (seconds, cpu, peak)
+                print(
+                    f"  {name:28} {seconds * 1000:9.1f} ms   cpu {cpu * 1000:9.1f} ms   "
+                    f"peak {peak:7.1f} MiB",
+                    flush=True,
+                )
             with app.app_context():
                 db.engine.dispose()
     if len(sizes) >= 2:
         low, high = sizes[0], sizes[-1]
-        print(f"\nratio {high:,} / {low:,} responses (goal: at most {high / low:.0f}):")
-        for name, (seconds, peak) in figures[high].items():
-            base_seconds, base_peak = figures[low][name]
+        goal = f"at most {high / low:.0f}" if class_size is None else "about 1"
+        print(f"\nratio {high:,} / {low:,} responses (goal: {goal}):")
+        for name, (seconds, cpu, peak) in figures[high].items():
+            base_seconds, base_cpu, base_peak = figures[low][name]
             print(
                 f"  {name:28} time x{seconds / base_seconds:5.2f}   "
+                f"cpu x{cpu / max(base_cpu, 1e-9):5.2f}   "
                 f"memory x{peak / max(base_peak, 1e-9):5.2f}"
             )
+        if args.database == "postgresql":
+            print("  (cpu: this process only; the queries' own work is in the server's)")
     if not args.skip_history:
         history = history_timing(args.database, args.pg_url, args.repeat)
-        print(
-            f"\nlearner's history page: class of 10 {history[10] * 1000:.1f} ms, class of 1,000 "
-            f"{history[1_000] * 1000:.1f} ms (ratio x{history[1_000] / history[10]:.2f})"
-        )
+        for reader in ("learner", "teacher"):
+            small, large = history[(10, reader)], history[(1_000, reader)]
+            print(
+                f"\nhistory page read by the {reader}: class of 10 {small * 1000:.1f} ms, "
+                f"class of 1,000 {large * 1000:.1f} ms (ratio x{large / small:.2f})"
+            )
 
 
 if __name__ == "__main__":

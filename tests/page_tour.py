@@ -434,6 +434,13 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "sources"
     page.goto(site.url("/sources/" + _first_document(site)))
     yield "source-document"
+    page.goto(site.url(f"/banks/romania-ww2/read/{language}"))
+    yield "reader"
+    page.locator("a.fact-ref").first.click()
+    page.locator("#fact-panel").wait_for()
+    yield "reader-fact"
+    page.goto(site.url(f"/banks/romania-ww2/timeline/{language}"))
+    yield "timeline"
     page.goto(site.url("/password"))
     yield "password"
     page.goto(site.url("/account"))

@@ -53,6 +53,8 @@ DARK_STOPS = frozenset(
         "results",
         "history",
         "source-document",
+        "reader-fact",
+        "timeline",
         "teach-bank",
         "teach-fact",
         "teach-question-mcq",

@@ -391,3 +391,66 @@ def test_the_memory_columns_have_their_defaults(app, student, retention):
         )
         db.session.commit()
         assert db.session.get(User, student).desired_retention == float(retention)
+
+
+# The fact link in a bank folder -------------------------------------------------------------
+
+
+QUESTION_YAML = """- id: "1"
+  fact_key: {key}
+  type: tf
+  language: en
+  stem: The opposition was in contact with the Western Allies by mid-1943.
+  is_true: true
+"""
+
+
+def test_questions_yaml_links_a_question_to_a_fact_and_checks_the_key(bank_copy):
+    from quizapp.core.bank import BankError, load_bank
+    from quizapp.core.bank_dump import dump_bank
+
+    key = "opposition-western-contacts-year-en"
+    (bank_copy / "questions.yaml").write_text(QUESTION_YAML.format(key=key), encoding="utf-8")
+    loaded = load_bank(bank_copy)
+    (item,) = loaded.questions
+    assert item.question.fact_key == key
+    question = as_question(
+        item.question, random.Random(1), question_id="q:1", language="en", source=None
+    )
+    assert question.linked_fact == key
+    # Linking a question to a fact does not make it another question (imports skip it).
+    unlinked = AuthoredQuestion.from_dict({**item.question.to_dict(), "fact_key": None})
+    assert unlinked.fingerprint() == item.question.fingerprint()
+    assert "fact_key" not in unlinked.to_dict()
+    # Written back out, the link stays.
+    out = bank_copy.parent / "out"
+    dump_bank(loaded, out)
+    assert f"fact_key: {key}" in (out / "questions.yaml").read_text(encoding="utf-8")
+
+    (bank_copy / "questions.yaml").write_text(
+        QUESTION_YAML.format(key="no-such-fact"), encoding="utf-8"
+    )
+    with pytest.raises(BankError) as error:
+        load_bank(bank_copy)
+    assert "unknown fact 'no-such-fact'" in str(error.value)
+
+
+def test_a_card_written_meanwhile_is_read_again_not_overwritten(app, student):
+    """The optimistic write: an answer committed between this answer's read and its write
+    (possible on PostgreSQL) makes it read the card again, for an insert and an update."""
+    now = utcnow()
+    with app.app_context():
+        fact_id = db.session.scalar(sa.select(Fact.id).order_by(Fact.id).limit(1))
+        params = {"user_id": student, "fact_id": fact_id}
+
+        def reread():
+            return db.session.execute(memory._USER_CARD, params).one()
+
+        stale = reread()  # no card yet
+        memory.record_answer(student, fact_id, "mcq", True, 3.0, now)  # another answer
+        card_id = memory._write_card(stale, "short", Rating.Good, now, reread)
+        stale = reread()
+        memory.record_answer(student, fact_id, "tf", True, 3.0, now)  # and another
+        assert memory._write_card(stale, "cloze", Rating.Again, now, reread) == card_id
+        card = db.session.get(FactCard, card_id, populate_existing=True)
+        assert card.reviews == 4 and card.last_type == "cloze"

@@ -103,7 +103,9 @@ class Assignment(db.Model):
     same_questions: Mapped[bool] = mapped_column(default=True)
     review: Mapped[str] = mapped_column(String(16), default="after_attempt")
     seed: Mapped[int] = mapped_column(default=0)
-    questions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # Deferred: lists of assignments (a learner's home page, a class's list) never parse the
+    # frozen set; it is loaded when a start or a report reads it.
+    questions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, deferred=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -3,11 +3,14 @@ finished; each learner's grade by the assignment's grading method; the distribut
 (issue 11, point 4). Also what the other report pages share: which attempts they read and the
 text learners typed most often for a normalised answer.
 
-Every figure is an SQL aggregate: a learner's grade comes from window functions over their
-finished attempts (first, last and best by `ROW_NUMBER`, average by `AVG`), the distribution
-from one `GROUP BY grade`, which `core.histograms` turns into bins, mean, median and standard
-deviation. Nothing here reads a row per response, and the learners' table is read a page at a
-time, so the report costs the same whatever the class's size.
+Every figure is an SQL aggregate: a learner's counts and grade come from one pass over the
+assignment's attempts in the order of the index ix_attempts_assignment_user_finished
+(`learner_summaries`: MAX and AVG for highest and average, window functions over that same
+order for first, last and the attempt that gives the grade, so nothing is sorted); the counts
+per status and the distribution from one `GROUP BY status, grade` over it, which
+`core.histograms` turns into bins, mean, median and standard deviation. Nothing here reads a
+row per response; the learners' table is read a page at a time (a status filter is a keyed
+EXISTS per learner) and only that page's learners get their graded attempt looked up.
 
 Errors: `permissions.NotFound` for a user outside the assignment's class, `permissions.Forbidden`
 for one of its learners (the report is its teachers').
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from quizapp.core.grading import AVERAGE, FIRST, HIGHEST, LAST
 from quizapp.core.histograms import ScoreDistribution, score_distribution
@@ -56,33 +60,43 @@ def attempt_choice(value: str | None) -> str:
 
 def chosen_attempts(assignment: Assignment, which: str = FIRST_ATTEMPTS) -> sa.Subquery:
     """The finished attempts of the assignment's current learners that the statistics read, as
-    a subquery of (id, user_id, score, max_score): with FIRST_ATTEMPTS each learner's first
-    (by finish time, then id, as `core.grading`), with ALL_ATTEMPTS every one. Attempts of
-    learners who left the class are not counted."""
-    numbered = (
-        sa.select(
-            Attempt.id,
-            Attempt.user_id,
-            Attempt.score,
-            Attempt.max_score,
-            sa.func.row_number()
-            .over(partition_by=Attempt.user_id, order_by=(Attempt.finished_at, Attempt.id))
-            .label("number"),
-        )
-        .where(
-            Attempt.assignment_id == assignment.id,
-            Attempt.finished_at.is_not(None),
-            Attempt.user_id.in_(learner_id_select(assignment.class_id)),
-        )
-        .subquery("numbered")
-    )
-    chosen = sa.select(numbered.c.id, numbered.c.user_id, numbered.c.score, numbered.c.max_score)
+    a subquery of (id, user_id, score, max_score, finished_at): with FIRST_ATTEMPTS each
+    learner's first (by finish time, then id, as `core.grading`), with ALL_ATTEMPTS every one.
+    Attempts of learners who left the class are not counted.
+
+    The first attempt is the one with no earlier finished attempt by the same learner: a
+    keyed NOT EXISTS, one seek per attempt on ix_attempts_assignment_user_finished, rather
+    than numbering every attempt with a window. The databases also estimate its size well
+    (a filter on a row number is guessed at a small fraction of the rows), which PostgreSQL
+    needs to join it to a million items with the right plan.
+    """
+    conditions = [
+        Attempt.assignment_id == assignment.id,
+        Attempt.finished_at.is_not(None),
+        Attempt.user_id.in_(learner_id_select(assignment.class_id)),
+    ]
     if which == FIRST_ATTEMPTS:
-        chosen = chosen.where(numbered.c.number == 1)
-    return chosen.subquery("chosen")
+        earlier = aliased(Attempt, name="earlier")
+        conditions.append(
+            ~sa.exists().where(
+                earlier.assignment_id == Attempt.assignment_id,
+                earlier.user_id == Attempt.user_id,
+                earlier.finished_at.is_not(None),
+                # One range on the index, where an OR of two conditions made two seeks.
+                sa.tuple_(earlier.finished_at, earlier.id)
+                < sa.tuple_(Attempt.finished_at, Attempt.id),
+            )
+        )
+    return (
+        sa.select(
+            Attempt.id, Attempt.user_id, Attempt.score, Attempt.max_score, Attempt.finished_at
+        )
+        .where(*conditions)
+        .subquery("chosen")
+    )
 
 
-def _decoded(raw: Any) -> str:
+def decoded(raw: Any) -> str:
     """A stored answer (JSON text as the database casts it) as the text a learner typed."""
     try:
         value = json.loads(raw) if isinstance(raw, str) else raw
@@ -120,7 +134,7 @@ def typed_texts(
     )
     texts: dict[tuple[Any, str], str] = {}
     for key, folded, raw, _count in rows:
-        texts.setdefault((key, folded), _decoded(raw))
+        texts.setdefault((key, folded), decoded(raw))
     return texts
 
 
@@ -184,95 +198,109 @@ def _percentage(score: Any, max_score: Any) -> sa.ColumnElement[float]:
     return sa.case((max_score > 0, 100.0 * score / max_score), else_=0.0)
 
 
-def grades_subquery(assignment: Assignment) -> sa.Subquery:
-    """Per learner with a finished attempt: (user_id, grade, graded_attempt_id), the grade in %
-    by the assignment's grading method (`core.grading`'s rules, in SQL: attempts ordered by
-    finish time then id; the best attempt by percentage, then the earliest)."""
-    percentage = _percentage(Attempt.score, Attempt.max_score)
+def learner_summaries(
+    assignment: Assignment, *where: sa.ColumnElement[bool], graded_attempt: bool = False
+) -> sa.Subquery:
+    """Per learner with an attempt at the assignment (narrowed by `where`, conditions on
+    Attempt): (user_id, started, finished, open_id, grade), and `graded_attempt_id` when
+    `graded_attempt`: attempts started and finished, the latest one still open, and the grade
+    in % by the assignment's grading method (`core.grading`'s rules: finished attempts in
+    order of finish time then id; the best by percentage, then the earliest), with the
+    attempt that gives it (for the average, the latest finished). No grade without a
+    finished attempt; an unknown method grades as HIGHEST.
+
+    One pass over the assignment's attempts in the order of the index
+    ix_attempts_assignment_user_finished (learner; finish time, id), a learner's figures one
+    aggregate over their rows. Highest and average need no more; first and last, and the
+    graded attempt, read one or two window functions over that same order, which the index
+    gives, so nothing is sorted (a window costs a pass: only those needed are asked for).
+    Unfinished attempts are in the pass, for the counts, but in no grade: their percentage
+    is NULL and the windows count finished attempts only.
+    """
+    method = assignment.grading_method
+    method = method if method in (FIRST, LAST, AVERAGE) else HIGHEST
+    percentage = sa.case(
+        (Attempt.finished_at.is_not(None), _percentage(Attempt.score, Attempt.max_score))
+    )
+
+    def window(rows: tuple[int | None, int | None]) -> dict[str, Any]:
+        return {
+            "partition_by": Attempt.user_id,
+            "order_by": (Attempt.finished_at, Attempt.id),
+            "rows": rows,
+        }
+
+    windows = []
+    if method == FIRST:
+        # Finished attempts up to this one: 1 on the first.
+        windows.append(sa.func.count(Attempt.finished_at).over(**window((None, 0))).label("upto"))
+    if method == LAST or (method == AVERAGE and graded_attempt):
+        # Finished attempts after this one: 0 on the last.
+        windows.append(sa.func.count(Attempt.finished_at).over(**window((1, None))).label("after"))
+    if method == HIGHEST and graded_attempt:
+        windows.append(sa.func.max(percentage).over(**window((None, None))).label("best"))
+        windows.append(sa.func.max(percentage).over(**window((None, -1))).label("before"))
     ranked = (
-        sa.select(
-            Attempt.user_id,
-            Attempt.id,
-            percentage.label("percentage"),
-            sa.func.row_number()
-            .over(partition_by=Attempt.user_id, order_by=(Attempt.finished_at, Attempt.id))
-            .label("first_rank"),
-            sa.func.row_number()
-            .over(
-                partition_by=Attempt.user_id,
-                order_by=(Attempt.finished_at.desc(), Attempt.id.desc()),
-            )
-            .label("last_rank"),
-            sa.func.row_number()
-            .over(
-                partition_by=Attempt.user_id,
-                order_by=(percentage.desc(), Attempt.finished_at, Attempt.id),
-            )
-            .label("best_rank"),
-        )
-        .where(Attempt.assignment_id == assignment.id, Attempt.finished_at.is_not(None))
+        sa.select(Attempt.user_id, Attempt.id, percentage.label("percentage"), *windows)
+        .where(Attempt.assignment_id == assignment.id, *where)
         .subquery("ranked")
     )
+    finished = ranked.c.percentage.is_not(None)
 
-    def at(rank: sa.ColumnElement[int], column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
-        return sa.func.max(sa.case((rank == 1, column)))
+    def at(condition: sa.ColumnElement[bool], column: Any) -> Any:
+        return sa.func.max(sa.case((finished & condition, column)))
 
-    first = (at(ranked.c.first_rank, ranked.c.percentage), at(ranked.c.first_rank, ranked.c.id))
-    last = (at(ranked.c.last_rank, ranked.c.percentage), at(ranked.c.last_rank, ranked.c.id))
-    by_method = {
-        HIGHEST: (sa.func.max(ranked.c.percentage), at(ranked.c.best_rank, ranked.c.id)),
-        AVERAGE: (sa.func.avg(ranked.c.percentage), last[1]),
-        FIRST: first,
-        LAST: last,
-    }
-    grade, graded = by_method.get(assignment.grading_method, by_method[HIGHEST])
-    return (
-        sa.select(ranked.c.user_id, grade.label("grade"), graded.label("graded_attempt_id"))
-        .group_by(ranked.c.user_id)
-        .subquery("grades")
+    graded = None
+    if method == FIRST:
+        grade = at(ranked.c.upto == 1, ranked.c.percentage)
+        graded = at(ranked.c.upto == 1, ranked.c.id)
+    elif method == LAST:
+        grade = at(ranked.c.after == 0, ranked.c.percentage)
+        graded = at(ranked.c.after == 0, ranked.c.id)
+    elif method == AVERAGE:
+        grade = sa.func.avg(ranked.c.percentage)
+        if graded_attempt:
+            graded = at(ranked.c.after == 0, ranked.c.id)
+    else:
+        grade = sa.func.max(ranked.c.percentage)
+        if graded_attempt:
+            # The earliest attempt at the best percentage: none before it as good. `best` is
+            # the maximum of the very same values, so the equality is exact.
+            graded = at(
+                (ranked.c.percentage == ranked.c.best)
+                & sa.or_(ranked.c.before.is_(None), ranked.c.percentage > ranked.c.before),
+                ranked.c.id,
+            )
+    columns = [
+        ranked.c.user_id,
+        sa.func.count().label("started"),
+        sa.func.count(ranked.c.percentage).label("finished"),
+        sa.func.max(sa.case((ranked.c.percentage.is_(None), ranked.c.id))).label("open_id"),
+        grade.label("grade"),
+    ]
+    if graded_attempt:
+        columns.append(graded.label("graded_attempt_id"))
+    return sa.select(*columns).group_by(ranked.c.user_id).subquery("summaries")
+
+
+def _status(started: Any, finished: Any) -> sa.ColumnElement[str]:
+    return sa.case((started == 0, NOT_STARTED), (started > finished, IN_PROGRESS), else_=FINISHED)
+
+
+def _status_clause(assignment: Assignment, status: str) -> sa.ColumnElement[bool]:
+    """Whether the learner (User) has `status` on the assignment: keyed EXISTS tests on the
+    index, so filtering a page costs a seek per learner."""
+    started = sa.exists().where(Attempt.assignment_id == assignment.id, Attempt.user_id == User.id)
+    open_one = sa.exists().where(
+        Attempt.assignment_id == assignment.id,
+        Attempt.user_id == User.id,
+        Attempt.finished_at.is_(None),
     )
-
-
-def _learners_subquery(assignment: Assignment) -> sa.Subquery:
-    """Every learner of the class with attempt counts, open attempt, grade and status."""
-    counts = (
-        sa.select(
-            Attempt.user_id,
-            sa.func.count(Attempt.id).label("started"),
-            sa.func.count(Attempt.finished_at).label("finished"),
-            sa.func.max(sa.case((Attempt.finished_at.is_(None), Attempt.id))).label("open_id"),
-        )
-        .where(Attempt.assignment_id == assignment.id)
-        .group_by(Attempt.user_id)
-        .subquery("counts")
-    )
-    grades = grades_subquery(assignment)
-    started = sa.func.coalesce(counts.c.started, 0)
-    finished = sa.func.coalesce(counts.c.finished, 0)
-    status = sa.case((started == 0, NOT_STARTED), (started > finished, IN_PROGRESS), else_=FINISHED)
-    return (
-        sa.select(
-            User.id.label("user_id"),
-            User.name,
-            status.label("status"),
-            started.label("started"),
-            finished.label("finished"),
-            grades.c.grade,
-            grades.c.graded_attempt_id,
-            counts.c.open_id,
-        )
-        .join(
-            ClassMembership,
-            sa.and_(
-                ClassMembership.user_id == User.id,
-                ClassMembership.class_id == assignment.class_id,
-                ClassMembership.role == "learner",
-            ),
-        )
-        .outerjoin(counts, counts.c.user_id == User.id)
-        .outerjoin(grades, grades.c.user_id == User.id)
-        .subquery("learners")
-    )
+    if status == NOT_STARTED:
+        return ~started
+    if status == IN_PROGRESS:
+        return open_one
+    return started & ~open_one
 
 
 def regrade_log(assignment: Assignment, limit: int = REGRADES_SHOWN) -> list[RegradeEntry]:
@@ -311,44 +339,77 @@ def assignment_report(
     `status` (one of STATUSES, else ignored) filters the learners' table, read `per_page`
     learners at a time by name; a page past the last one comes back empty (the caller 404s).
     The distribution counts each learner with a finished attempt once, at their grade.
+
+    Queries: the learners per (status, grade) in one pass over the assignment's attempts
+    (`learner_summaries`); the class's learners counted (those not counted above have not
+    started); the page's learners by name (a status filter is a seek per learner), then
+    only their summaries.
     """
     assignment = get_assignment(user, assignment_id, "teach")
-    learners = _learners_subquery(assignment)
+    learner_ids = learner_id_select(assignment.class_id)
+    summaries = learner_summaries(assignment, Attempt.user_id.in_(learner_ids))
     counts = dict.fromkeys(STATUSES, 0)
-    for name, number in db.session.execute(
-        sa.select(learners.c.status, sa.func.count()).group_by(learners.c.status)
+    grades: dict[float, int] = {}
+    statuses = sa.select(
+        _status(summaries.c.started, summaries.c.finished).label("status"), summaries.c.grade
+    ).subquery("statuses")
+    for name, grade, number in db.session.execute(
+        sa.select(statuses.c.status, statuses.c.grade, sa.func.count()).group_by(
+            statuses.c.status, statuses.c.grade
+        )
     ):
-        counts[name] = int(number)
+        counts[name] += int(number)
+        if grade is not None:
+            grades[float(grade)] = grades.get(float(grade), 0) + int(number)
+    learners = db.session.scalar(
+        sa.select(sa.func.count()).select_from(learner_ids.subquery("class_learners"))
+    )
+    counts[NOT_STARTED] = int(learners or 0) - sum(counts.values())
     status = status if status in STATUSES else None
-    listed = sa.select(learners).order_by(sa.func.lower(learners.c.name), learners.c.user_id)
+    listed = (
+        sa.select(User.id, User.name)
+        .join(
+            ClassMembership,
+            sa.and_(
+                ClassMembership.user_id == User.id,
+                ClassMembership.class_id == assignment.class_id,
+                ClassMembership.role == "learner",
+            ),
+        )
+        .order_by(sa.func.lower(User.name), User.id)
+    )
     if status is not None:
-        listed = listed.where(learners.c.status == status)
+        listed = listed.where(_status_clause(assignment, status))
     rows = db.session.execute(listed.limit(per_page).offset((page - 1) * per_page)).all()
-    grades = db.session.execute(
-        sa.select(learners.c.grade, sa.func.count())
-        .where(learners.c.grade.is_not(None))
-        .group_by(learners.c.grade)
-    ).all()
+    page_summaries = learner_summaries(
+        assignment, Attempt.user_id.in_([row.id for row in rows]), graded_attempt=True
+    )
+    details = {row.user_id: row for row in db.session.execute(sa.select(page_summaries))}
     return AssignmentReport(
         assignment=assignment,
         counts=counts,
         status=status,
-        learners=[
-            LearnerGrade(
-                row.user_id,
-                row.name,
-                row.status,
-                int(row.started),
-                int(row.finished),
-                None if row.grade is None else float(row.grade),
-                row.graded_attempt_id,
-                row.open_id,
-            )
-            for row in rows
-        ],
+        learners=[_learner_grade(user_id, name, details.get(user_id)) for user_id, name in rows],
         page=page,
         per_page=per_page,
         total=counts[status] if status else sum(counts.values()),
-        distribution=score_distribution({float(g): int(n) for g, n in grades}),
+        distribution=score_distribution(grades),
         regrades=regrade_log(assignment),
+    )
+
+
+def _learner_grade(user_id: int, name: str, summary: Any) -> LearnerGrade:
+    """A learner's row of the report from their summary (None: no attempt yet)."""
+    if summary is None:
+        return LearnerGrade(user_id, name, NOT_STARTED, 0, 0, None, None, None)
+    started, finished = int(summary.started), int(summary.finished)
+    return LearnerGrade(
+        user_id,
+        name,
+        IN_PROGRESS if started > finished else FINISHED,
+        started,
+        finished,
+        None if summary.grade is None else float(summary.grade),
+        summary.graded_attempt_id,
+        summary.open_id,
     )

@@ -8,9 +8,11 @@ grade is its score as a percentage of its maximum (0 when the maximum is 0, as
 grading methods of `core.grading` are, per (learner, assignment):
 
 - highest: MAX of the grades; average: AVG of the grades;
-- first / last: the grade of the attempt numbered 1 by ROW_NUMBER() over the learner's
-  attempts ordered by (finished_at, id) ascending / descending: `core.grading`'s order, the id
-  breaking a tie of finish times.
+- first: the grade of the attempt numbered 1 by ROW_NUMBER() over the learner's attempts
+  ordered by (finished_at, id), `core.grading`'s order, the id breaking a tie of finish
+  times; last: the grade of the attempt with no attempt after it in that order (a COUNT over
+  the rows that follow it is 0), so that both read the one order the index
+  ix_attempts_assignment_user_finished gives, and nothing is sorted.
 
 A learner without a finished attempt has no grade (None), never 0. The gradebook lists the
 class's current learners: someone removed from the class leaves it (their attempts stay in
@@ -61,19 +63,21 @@ def graded_subquery(*where: sa.ColumnElement[bool]) -> sa.Subquery:
 
     Pass conditions on Attempt that narrow it to the attempts wanted (one learner, a class's
     assignments, a page of learners): the window functions then number only those rows.
+    Both windows run over (assignment, learner; finish time, id), the order of the index
+    ix_attempts_assignment_user_finished, so an assignment's attempts are numbered as the
+    index hands them over, without a sort: ROW_NUMBER() for the first, and the count of the
+    attempts after each one (0 on the last) instead of a second numbering in the opposite
+    order, which would need one.
     """
-    keys = (Attempt.user_id, Attempt.assignment_id)
+    keys = (Attempt.assignment_id, Attempt.user_id)
+    order = (Attempt.finished_at, Attempt.id)
     ranked = (
         sa.select(
             Attempt.user_id.label("user_id"),
             Attempt.assignment_id.label("assignment_id"),
             attempt_percentage().label("percentage"),
-            sa.func.row_number()
-            .over(partition_by=keys, order_by=(Attempt.finished_at, Attempt.id))
-            .label("from_first"),
-            sa.func.row_number()
-            .over(partition_by=keys, order_by=(Attempt.finished_at.desc(), Attempt.id.desc()))
-            .label("from_last"),
+            sa.func.row_number().over(partition_by=keys, order_by=order).label("from_first"),
+            sa.func.count().over(partition_by=keys, order_by=order, rows=(1, None)).label("after"),
         )
         .where(Attempt.finished_at.is_not(None), Attempt.assignment_id.is_not(None), *where)
         .subquery("ranked")
@@ -86,10 +90,10 @@ def graded_subquery(*where: sa.ColumnElement[bool]) -> sa.Subquery:
             sa.func.max(percentage).label("highest"),
             sa.func.avg(percentage).label("average"),
             sa.func.max(sa.case((ranked.c.from_first == 1, percentage))).label("first"),
-            sa.func.max(sa.case((ranked.c.from_last == 1, percentage))).label("last"),
+            sa.func.max(sa.case((ranked.c.after == 0, percentage))).label("last"),
             sa.func.count().label("finished"),
         )
-        .group_by(ranked.c.user_id, ranked.c.assignment_id)
+        .group_by(ranked.c.assignment_id, ranked.c.user_id)
         .subquery("methods")
     )
     grade = sa.case(
@@ -237,38 +241,31 @@ def gradebook_rows(user: User, school_class: SchoolClass) -> tuple[list[Column],
 
 
 def _stream_rows(class_id: int, assignment_ids: list[int]) -> Iterator[Row]:
-    """Learners by (lower-case name, id), a batch at a time with a keyset (each batch starts
-    after the last row of the one before: no OFFSET to skip), and the grades of each batch in
-    one query filtered by its learners' ids. Two queries per batch, each costing what its
-    batch holds: joining every learner to the whole class's grades in one statement made
-    SQLite scan the grades once per learner."""
+    """Learners by (lower-case name, id) from one query read STREAM_BATCH rows at a time (a
+    server-side cursor on PostgreSQL), so the class is sorted once, and the grades of each
+    batch of learners in one query keyed by their ids, which reads only their attempts
+    (ix_attempts_assignment_user_finished): each learner is graded once, and each batch
+    costs what it holds. (Fetching batch after batch with a keyset sorted the class again
+    for every batch; joining every learner to the whole class's grades in one statement
+    made SQLite scan the grades once per learner.)"""
     sort_name = sa.func.lower(User.name)
-    after: tuple[str, int] | None = None
-    while True:
-        query = (
-            sa.select(sort_name, User.id, User.name)
-            .join(
-                ClassMembership,
-                sa.and_(
-                    ClassMembership.user_id == User.id,
-                    ClassMembership.class_id == class_id,
-                    ClassMembership.role == classes.LEARNER,
-                ),
-            )
-            .order_by(sort_name, User.id)
-            .limit(STREAM_BATCH)
+    learners = db.session.execute(
+        sa.select(User.id, User.name)
+        .join(
+            ClassMembership,
+            sa.and_(
+                ClassMembership.user_id == User.id,
+                ClassMembership.class_id == class_id,
+                ClassMembership.role == classes.LEARNER,
+            ),
         )
-        if after is not None:
-            query = query.where(sa.tuple_(sort_name, User.id) > sa.tuple_(*after))
-        batch = db.session.execute(query).all()
-        if not batch:
-            return
-        grades = grades_of(class_id, [user_id for _key, user_id, _name in batch])
-        for _key, user_id, name in batch:
+        .order_by(sort_name, User.id)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    for batch in learners.partitions():
+        grades = grades_of(class_id, [user_id for user_id, _name in batch])
+        for user_id, name in batch:
             yield Row(user_id, name, [grades.get((user_id, aid)) for aid in assignment_ids])
-        if len(batch) < STREAM_BATCH:
-            return
-        after = (batch[-1][0], batch[-1][1])
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,15 @@ The formulas are the core's (`core.item_analysis`, `core.score_statistics`,
 (`assignment_reports.chosen_attempts`: each learner's first finished attempt by default, as
 Moodle, or all of them):
 
-- totals: `GROUP BY attempt score` ({total: attempts});
-- per item: `GROUP BY item, mark` and `GROUP BY item, total − mark` (the marks' and the rests'
-  distributions) and `SUM(mark × (total − mark))`, where a question left unanswered in a
-  finished attempt has mark 0 (Moodle's treatment of incomplete attempts);
-- options: `GROUP BY item, normalised answer` for multiple-choice (and, with the same
-  questions for everyone, true/false) responses.
+- totals: `GROUP BY attempt score` ({total: attempts}) over the attempts read;
+- everything per item from ONE pass over the items of those attempts with their responses,
+  `GROUP BY item, question type, mark, total − mark, option picked` (see `_one_pass`): the
+  marks' and the rests' distributions, `SUM(mark × (total − mark))`, each item's first row
+  and types, and the picks of each option of multiple-choice (and, with the same questions
+  for everyone, true/false) questions are sums over those few groups. A question left
+  unanswered in a finished attempt has mark 0 (Moodle's treatment of incomplete attempts).
+  At a million responses, reading them once instead of once per figure is what keeps the
+  analysis to a few seconds (bench/report.py).
 
 A mark is a response's points (0 to 1: every question is worth one point) and a total the
 attempt's stored score (the sum of its points, kept true by regrades). Ordering and matching
@@ -94,95 +97,124 @@ def _guess(question: dict[str, Any]) -> float | None:
         return None
 
 
-def _sums(
-    chosen: sa.Subquery, key: sa.ColumnElement[Any], keep: sa.ColumnElement[bool]
-) -> tuple[dict[float, int], list[ItemSums]]:
-    """The analysis inputs from four grouped queries (see the module)."""
+@dataclass
+class _Pass:
+    """What one grouped pass over the items read gives the analysis (see `_one_pass`)."""
+
+    marks: defaultdict[Hashable, Counter[float]]
+    rests: defaultdict[Hashable, Counter[float]]
+    products: defaultdict[Hashable, float]
+    first_item: dict[Hashable, int]
+    types: defaultdict[Hashable, set[str]]
+    # (item, normalised option, picks) of the choice questions' answers, by item, most
+    # picked first, then by option (in the database's text order).
+    options: list[tuple[Hashable, str, int]]
+
+    def sums(self) -> list[ItemSums]:
+        """The core's per-item inputs."""
+        return [
+            ItemSums(item, MAX_MARK, dict(marks), dict(self.rests[item]), self.products[item])
+            for item, marks in self.marks.items()
+        ]
+
+    def order(self) -> list[Hashable]:
+        """The items in order of first appearance (their earliest item row)."""
+        return sorted(self.first_item, key=self.first_item.__getitem__)
+
+
+def _one_pass(
+    chosen: sa.Subquery, key: sa.ColumnElement[Any], keep: sa.ColumnElement[bool], by: str
+) -> _Pass:
+    """Every per-item figure from one grouped pass over the items of the attempts read (each
+    with its response, if any): per (item, question type, mark, rest, option picked) the
+    count, the earliest item row and Σ mark × rest. The marks' and the rests' distributions,
+    the products, each item's first row and question types, and the options picked are sums
+    over those groups, which are few (items × marks × totals × options), so a million
+    responses are read once, not once per figure.
+
+    A mark is the response's points (0 when unanswered), a rest the attempt's total minus
+    it; the option is the normalised answer of a choice question (true/false too when
+    everyone has the same questions), and NULL otherwise or when unanswered.
+    """
+    # True/false keys differ from learner to learner when each has a set of their own.
+    choice_types = ("mcq", "tf") if by == BY_POSITION else ("mcq",)
     mark = sa.func.coalesce(Response.points, 0.0)
-    rest = chosen.c.score - mark
-    joined = (
-        sa.select()
+    rows = (
+        sa.select(
+            key.label("item"),
+            AttemptItem.question_type.label("question_type"),
+            mark.label("mark"),
+            (chosen.c.score - mark).label("rest"),
+            sa.case((AttemptItem.question_type.in_(choice_types), Response.normalised)).label(
+                "option"
+            ),
+            AttemptItem.id.label("item_id"),
+        )
         .select_from(chosen)
         .join(AttemptItem, AttemptItem.attempt_id == chosen.c.id)
         .outerjoin(Response, Response.item_id == AttemptItem.id)
         .where(keep)
+        .subquery("rows")
     )
+    grouped = (
+        sa.select(
+            rows.c.item,
+            rows.c.question_type,
+            rows.c.mark,
+            rows.c.rest,
+            rows.c.option,
+            sa.func.count().label("n"),
+            sa.func.min(rows.c.item_id).label("first_item"),
+            sa.func.sum(rows.c.mark * rows.c.rest).label("product"),
+        )
+        .group_by(rows.c.item, rows.c.question_type, rows.c.mark, rows.c.rest, rows.c.option)
+        .subquery("grouped")
+    )
+    picks = sa.func.sum(grouped.c.n).over(partition_by=(grouped.c.item, grouped.c.option))
+    result = _Pass(
+        defaultdict(Counter), defaultdict(Counter), defaultdict(float), {}, defaultdict(set), []
+    )
+    seen_options: set[tuple[Hashable, str]] = set()
+    for item, kind, value, rest, option, count, first, product, picked in db.session.execute(
+        sa.select(grouped, picks.label("picks")).order_by(
+            grouped.c.item, picks.desc(), grouped.c.option
+        )
+    ):
+        result.marks[item][float(value)] += int(count)
+        result.rests[item][float(rest)] += int(count)
+        result.products[item] += float(product)
+        result.first_item[item] = min(result.first_item.get(item, first), first)
+        result.types[item].add(kind)
+        if option is not None and (item, option) not in seen_options:
+            seen_options.add((item, option))
+            result.options.append((item, option, int(picked)))
+    return result
+
+
+def _totals(chosen: sa.Subquery) -> tuple[dict[float, int], float]:
+    """{attempt total: attempts} over the attempts read, and the largest maximum total."""
     totals = Counter[float]()
-    for total, count in db.session.execute(
-        sa.select(chosen.c.score, sa.func.count()).group_by(chosen.c.score)
+    max_total = 0.0
+    for total, count, largest in db.session.execute(
+        sa.select(chosen.c.score, sa.func.count(), sa.func.max(chosen.c.max_score)).group_by(
+            chosen.c.score
+        )
     ):
         totals[float(total)] += int(count)
-    marks: defaultdict[Hashable, Counter[float]] = defaultdict(Counter)
-    for item, value, count in db.session.execute(
-        joined.add_columns(key, mark, sa.func.count()).group_by(key, mark)
-    ):
-        marks[item][float(value)] += int(count)
-    rests: defaultdict[Hashable, Counter[float]] = defaultdict(Counter)
-    for item, value, count in db.session.execute(
-        joined.add_columns(key, rest, sa.func.count()).group_by(key, rest)
-    ):
-        rests[item][float(value)] += int(count)
-    products = {
-        item: total
-        for item, total in db.session.execute(
-            joined.add_columns(key, sa.func.sum(mark * rest)).group_by(key)
-        )
-    }
-    items = [
-        ItemSums(item, MAX_MARK, dict(marks[item]), dict(rests[item]), float(products[item]))
-        for item in marks
-    ]
-    return dict(totals), items
+        max_total = max(max_total, float(largest or 0.0))
+    return dict(totals), max_total
 
 
-def _representatives(
-    chosen: sa.Subquery, key: sa.ColumnElement[Any], keep: sa.ColumnElement[bool]
-) -> tuple[list[Hashable], dict[Hashable, dict[str, Any]], dict[Hashable, int]]:
-    """The item keys in order of first appearance, a frozen question of each (its earliest
-    item) and the number of question types each was asked as."""
-    rows = db.session.execute(
-        sa.select(
-            key,
-            sa.func.min(AttemptItem.id),
-            sa.func.count(sa.distinct(AttemptItem.question_type)),
-        )
-        .select_from(chosen)
-        .join(AttemptItem, AttemptItem.attempt_id == chosen.c.id)
-        .where(keep)
-        .group_by(key)
-        .order_by(sa.func.min(AttemptItem.id))
-    ).all()
-    questions = {
-        item_id: question
-        for item_id, question in db.session.execute(
+def _frozen_questions(first_items: dict[Hashable, int]) -> dict[Hashable, dict[str, Any]]:
+    """A frozen question of each item: that of its earliest item row."""
+    questions = dict(
+        db.session.execute(
             sa.select(AttemptItem.id, AttemptItem.question).where(
-                AttemptItem.id.in_([first for _key, first, _types in rows])
+                AttemptItem.id.in_(list(first_items.values()))
             )
-        )
-    }
-    return (
-        [item for item, _first, _types in rows],
-        {item: dict(questions[first]) for item, first, _types in rows},
-        {item: int(types) for item, _first, types in rows},
+        ).all()
     )
-
-
-def _option_rows(
-    chosen: sa.Subquery, key: sa.ColumnElement[Any], keep: sa.ColumnElement[bool], by: str
-) -> list[tuple[Hashable, str, int]]:
-    """(item, normalised option, picks) of the choice questions' responses."""
-    # True/false keys differ from learner to learner when each has a set of their own.
-    choice_types = ("mcq", "tf") if by == BY_POSITION else ("mcq",)
-    rows = db.session.execute(
-        sa.select(key, Response.normalised, sa.func.count())
-        .select_from(chosen)
-        .join(AttemptItem, AttemptItem.attempt_id == chosen.c.id)
-        .join(Response, Response.item_id == AttemptItem.id)
-        .where(keep, AttemptItem.question_type.in_(choice_types))
-        .group_by(key, Response.normalised)
-        .order_by(key, sa.func.count().desc(), Response.normalised)
-    ).all()
-    return [(item, folded, int(count)) for item, folded, count in rows]
+    return {item: dict(questions[first]) for item, first in first_items.items()}
 
 
 def item_analysis(user: User, assignment_id: int, which: str = FIRST_ATTEMPTS) -> ItemReport:
@@ -196,16 +228,18 @@ def item_analysis(user: User, assignment_id: int, which: str = FIRST_ATTEMPTS) -
     else:
         key = AttemptItem.fact_key
         keep = AttemptItem.question_type.not_in(GROUP_TYPES)
-    totals, sums = _sums(chosen, key, keep)
-    order, questions, type_counts = _representatives(chosen, key, keep)
+    figures = _one_pass(chosen, key, keep, by)
+    totals, max_total = _totals(chosen)
+    order = figures.order()
+    questions = _frozen_questions(figures.first_item)
+    type_counts = {item: len(figures.types[item]) for item in order}
     guesses = {item: _guess(questions[item]) if type_counts[item] == 1 else None for item in order}
-    analysis = analyse(totals, sums, guesses)
-    max_total = db.session.scalar(sa.select(sa.func.max(chosen.c.max_score))) or 0.0
+    analysis = analyse(totals, figures.sums(), guesses)
     overall = analysis.overall
     if max_total > 0:
-        overall = overall.as_percentages(float(max_total))
+        overall = overall.as_percentages(max_total)
 
-    option_rows = _option_rows(chosen, key, keep, by)
+    option_rows = figures.options
     choice_items = {item for item, _folded, _count in option_rows}
     keys: dict[Hashable, list[str]] = {}
     options: dict[Hashable, list[str]] = {}

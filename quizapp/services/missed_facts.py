@@ -25,11 +25,7 @@ from quizapp.core.question_types import TYPES
 from quizapp.extensions import db
 from quizapp.models import Assignment, AttemptItem, Bank, Fact, Response, User
 from quizapp.services import permissions
-from quizapp.services.assignment_reports import (
-    FIRST_ATTEMPTS,
-    chosen_attempts,
-    typed_texts,
-)
+from quizapp.services.assignment_reports import FIRST_ATTEMPTS, chosen_attempts, decoded
 from quizapp.services.assignments import get_assignment
 
 GROUP_TYPES = tuple(name for name, kind in TYPES.items() if kind.group)
@@ -131,141 +127,206 @@ def _wrong() -> sa.ColumnElement[int]:
     return sa.case((Response.correct.is_(True), 0), else_=1)
 
 
-def _ranked_facts(chosen: sa.Subquery, limit: int) -> list[tuple[str, int, int]]:
-    """(fact_key, learners asked, learners wrong), the largest share wrong first."""
+@dataclass(frozen=True)
+class _Ranked:
+    """A fact's or topic's line of the ranking: learners asked and wrong, and for a fact the
+    item whose frozen question represents it (its earliest typed item, else its earliest)."""
+
+    name: str
+    asked: int
+    missed: int
+    item_id: int | None = None
+
+
+def _rankings(
+    chosen: sa.Subquery, which: str, bank_id: int, fact_limit: int, topic_limit: int
+) -> tuple[list[_Ranked], list[_Ranked]]:
+    """The facts and the topics, the largest share of learners wrong first (then the most
+    learners wrong, then the key), only those someone got wrong, at most `fact_limit` and
+    `topic_limit`: one statement.
+
+    The items of the attempts read are grouped once per (learner, fact): wrong if any
+    answer was, with the fact's earliest typed and earliest item. Facts and topics are
+    then counted from those groups (a topic through the bank's `facts` row; a learner got a
+    topic wrong when they got any of its facts wrong), rather than from the responses
+    again, and each fact's representative item comes from the same groups.
+
+    With each learner's first attempt only, a (learner, fact) group is an (attempt, fact)
+    group, and grouped by (learner, finish time, attempt, fact) the rows already come in
+    that order from the indexes (attempts by learner and finish time, an attempt's items by
+    fact): SQLite then groups them as they come instead of sorting them all first.
+    """
+    typed = AttemptItem.question_type.in_(TYPED_TYPES)
+    if which == FIRST_ATTEMPTS:
+        groups = (chosen.c.user_id, chosen.c.finished_at, chosen.c.id, AttemptItem.fact_key)
+    else:
+        groups = (chosen.c.user_id, AttemptItem.fact_key)
     per_learner = (
         sa.select(
             chosen.c.user_id,
             AttemptItem.fact_key,
             sa.func.max(_wrong()).label("wrong"),
+            sa.func.min(sa.case((typed, AttemptItem.id))).label("typed_item"),
+            sa.func.min(AttemptItem.id).label("first_item"),
         )
         .select_from(chosen)
         .join(AttemptItem, AttemptItem.attempt_id == chosen.c.id)
         .outerjoin(Response, Response.item_id == AttemptItem.id)
         .where(AttemptItem.question_type.not_in(GROUP_TYPES))
-        .group_by(chosen.c.user_id, AttemptItem.fact_key)
-        .subquery("per_learner")
+        .group_by(*groups)
+        .cte("per_learner")
     )
-    asked = sa.func.count()
-    missed = sa.func.sum(per_learner.c.wrong)
+
+    def ranked(kind: str, name: Any, wrong: Any, item: Any, source: Any) -> sa.Select:
+        asked, missed = sa.func.count(), sa.func.sum(wrong)
+        rank = sa.func.row_number().over(
+            order_by=((missed * 1.0 / asked).desc(), missed.desc(), name)
+        )
+        return (
+            sa.select(
+                sa.literal(kind).label("kind"),
+                name.label("name"),
+                asked.label("asked"),
+                missed.label("missed"),
+                item.label("item_id"),
+                rank.label("rank"),
+            )
+            .select_from(source)
+            .group_by(name)
+            .having(missed > 0)
+        )
+
+    representative = sa.func.coalesce(
+        sa.func.min(per_learner.c.typed_item), sa.func.min(per_learner.c.first_item)
+    )
+    facts = ranked("fact", per_learner.c.fact_key, per_learner.c.wrong, representative, per_learner)
+    per_topic = (
+        sa.select(
+            per_learner.c.user_id, Fact.topic, sa.func.max(per_learner.c.wrong).label("wrong")
+        )
+        .join(Fact, sa.and_(Fact.bank_id == bank_id, Fact.key == per_learner.c.fact_key))
+        .group_by(per_learner.c.user_id, Fact.topic)
+        .subquery("per_topic")
+    )
+    topics = ranked("topic", per_topic.c.topic, per_topic.c.wrong, sa.null(), per_topic)
+    both = sa.union_all(facts, topics).subquery("ranked")
     rows = db.session.execute(
-        sa.select(per_learner.c.fact_key, asked, missed)
-        .group_by(per_learner.c.fact_key)
-        .having(missed > 0)
-        .order_by((missed * 1.0 / asked).desc(), missed.desc(), per_learner.c.fact_key)
-        .limit(limit)
+        sa.select(both)
+        .where(
+            sa.or_(
+                sa.and_(both.c.kind == "fact", both.c.rank <= fact_limit),
+                sa.and_(both.c.kind == "topic", both.c.rank <= topic_limit),
+            )
+        )
+        .order_by(both.c.kind, both.c.rank)
     ).all()
-    return [(key, int(n), int(wrong)) for key, n, wrong in rows]
+    lines: dict[str, list[_Ranked]] = {"fact": [], "topic": []}
+    for kind, name, asked, missed, item_id, _rank in rows:
+        lines[kind].append(_Ranked(name, int(asked), int(missed), item_id))
+    return lines["fact"], lines["topic"]
 
 
-def _ranked_topics(
-    chosen: sa.Subquery, bank_id: int, language: str, limit: int
-) -> list[MissedTopic]:
-    """The topics, the largest share of learners wrong first, named in `language`."""
-    per_learner = (
-        sa.select(chosen.c.user_id, Fact.topic, sa.func.max(_wrong()).label("wrong"))
-        .select_from(chosen)
-        .join(AttemptItem, AttemptItem.attempt_id == chosen.c.id)
-        .join(Fact, sa.and_(Fact.bank_id == bank_id, Fact.key == AttemptItem.fact_key))
-        .outerjoin(Response, Response.item_id == AttemptItem.id)
-        .where(AttemptItem.question_type.not_in(GROUP_TYPES))
-        .group_by(chosen.c.user_id, Fact.topic)
-        .subquery("per_learner_topic")
-    )
-    asked = sa.func.count()
-    missed = sa.func.sum(per_learner.c.wrong)
-    rows = db.session.execute(
-        sa.select(per_learner.c.topic, asked, missed)
-        .group_by(per_learner.c.topic)
-        .having(missed > 0)
-        .order_by((missed * 1.0 / asked).desc(), missed.desc(), per_learner.c.topic)
-        .limit(limit)
-    ).all()
-    topics = [topic for topic, _n, _wrong in rows]
-    labels = dict(
+def _topic_labels(bank_id: int, language: str, topics: list[str]) -> dict[str, str]:
+    """A name for each topic in `language`: the first label or statement of its facts."""
+    return dict(
         db.session.execute(
             sa.select(Fact.topic, sa.func.min(sa.func.coalesce(Fact.label, Fact.statement)))
             .where(Fact.bank_id == bank_id, Fact.topic.in_(topics), Fact.language == language)
             .group_by(Fact.topic)
         ).all()
     )
-    return [
-        MissedTopic(topic, int(n), int(wrong), labels.get(topic) or "") for topic, n, wrong in rows
-    ]
-
-
-def _representatives(chosen: sa.Subquery, keys: list[str]) -> dict[str, dict[str, Any]]:
-    """One frozen question per fact key (its earliest item among the attempts read),
-    preferring a typed one, whose accepted answers the page shows."""
-    typed_first = sa.case((AttemptItem.question_type.in_(TYPED_TYPES), 0), else_=1)
-    ranked = (
-        sa.select(
-            AttemptItem.id,
-            sa.func.row_number()
-            .over(partition_by=AttemptItem.fact_key, order_by=(typed_first, AttemptItem.id))
-            .label("rank"),
-        )
-        .select_from(chosen)
-        .join(AttemptItem, AttemptItem.attempt_id == chosen.c.id)
-        .where(AttemptItem.fact_key.in_(keys), AttemptItem.question_type.not_in(GROUP_TYPES))
-        .subquery("ranked_items")
-    )
-    rows = db.session.execute(
-        sa.select(AttemptItem.fact_key, AttemptItem.question)
-        .join(ranked, ranked.c.id == AttemptItem.id)
-        .where(ranked.c.rank == 1)
-    )
-    return {key: dict(question) for key, question in rows}
 
 
 def most_typed(
     chosen: sa.Subquery, keys: list[str], per_key: int = TYPED_SHOWN
 ) -> dict[str, list[TypedAnswer]]:
     """Per fact key, its typed questions' `per_key` most frequent normalised answers (most
-    responses first), each with its count of responses and of right ones. Blank answers are
-    left out."""
+    responses first, then by the normalised text), each with its count of responses and of
+    right ones, and its text as learners typed it most often (ties: the first in text
+    order; counted over every question of the fact, as `assignment_reports.typed_texts`).
+    Blank answers are left out.
+
+    One pass over the keys' responses, grouped by (fact, typed or not, normalised answer,
+    stored answer as text): the ranking and the texts are both read from those groups, so
+    the responses are not read a second time for the texts. The stored JSON is compared as
+    text, as PostgreSQL cannot group JSON values.
+    """
     if not keys:
         return {}
-    count = sa.func.count()
-    right = sa.func.sum(sa.case((Response.correct.is_(True), 1), else_=0))
-    grouped = (
+    rows = (
         sa.select(
-            AttemptItem.fact_key,
-            Response.normalised,
-            count.label("responses"),
-            right.label("right"),
-            sa.func.row_number()
-            .over(
-                partition_by=AttemptItem.fact_key,
-                order_by=(count.desc(), Response.normalised),
-            )
-            .label("rank"),
+            AttemptItem.fact_key.label("fact_key"),
+            AttemptItem.question_type.in_(TYPED_TYPES).label("typed"),
+            Response.normalised.label("normalised"),
+            sa.cast(Response.given, sa.Text).label("given"),
+            sa.case((Response.correct.is_(True), 1), else_=0).label("right"),
         )
         .select_from(chosen)
         .join(AttemptItem, AttemptItem.attempt_id == chosen.c.id)
         .join(Response, Response.item_id == AttemptItem.id)
-        .where(
-            AttemptItem.fact_key.in_(keys),
-            AttemptItem.question_type.in_(TYPED_TYPES),
-            Response.normalised != "",
-        )
-        .group_by(AttemptItem.fact_key, Response.normalised)
-        .subquery("typed")
+        .where(AttemptItem.fact_key.in_(keys))
+        .subquery("answer_rows")
     )
-    rows = db.session.execute(
-        sa.select(grouped.c.fact_key, grouped.c.normalised, grouped.c.responses, grouped.c.right)
-        .where(grouped.c.rank <= per_key)
-        .order_by(grouped.c.fact_key, grouped.c.rank)
-    ).all()
-    texts = typed_texts(chosen, AttemptItem.fact_key, keys, [row.normalised for row in rows])
-    answers: dict[str, list[TypedAnswer]] = {}
-    for key, folded, responses, right_count in rows:
-        answers.setdefault(key, []).append(
-            TypedAnswer(
-                folded, texts.get((key, folded), folded), int(responses), int(right_count or 0)
-            )
+    answers = (
+        sa.select(
+            rows.c.fact_key,
+            rows.c.typed,
+            rows.c.normalised,
+            rows.c.given,
+            sa.func.count().label("n"),
+            sa.func.sum(rows.c.right).label("right"),
         )
-    return answers
+        .group_by(rows.c.fact_key, rows.c.typed, rows.c.normalised, rows.c.given)
+        .cte("answers")
+    )
+    total = sa.func.sum(answers.c.n)
+    top = (
+        sa.select(
+            answers.c.fact_key,
+            answers.c.normalised,
+            total.label("responses"),
+            sa.func.sum(answers.c.right).label("right"),
+            sa.func.row_number()
+            .over(partition_by=answers.c.fact_key, order_by=(total.desc(), answers.c.normalised))
+            .label("rank"),
+        )
+        .where(answers.c.typed.is_(True), answers.c.normalised != "")
+        .group_by(answers.c.fact_key, answers.c.normalised)
+        .subquery("top")
+    )
+    texts = (
+        sa.select(
+            answers.c.fact_key,
+            answers.c.normalised,
+            answers.c.given,
+            sa.func.row_number()
+            .over(
+                partition_by=(answers.c.fact_key, answers.c.normalised),
+                order_by=(total.desc(), answers.c.given),
+            )
+            .label("pick"),
+        )
+        .group_by(answers.c.fact_key, answers.c.normalised, answers.c.given)
+        .subquery("texts")
+    )
+    result: dict[str, list[TypedAnswer]] = {}
+    for key, folded, responses, right, raw in db.session.execute(
+        sa.select(top.c.fact_key, top.c.normalised, top.c.responses, top.c.right, texts.c.given)
+        .join(
+            texts,
+            sa.and_(
+                texts.c.fact_key == top.c.fact_key,
+                texts.c.normalised == top.c.normalised,
+                texts.c.pick == 1,
+            ),
+        )
+        .where(top.c.rank <= per_key)
+        .order_by(top.c.fact_key, top.c.rank)
+    ):
+        result.setdefault(key, []).append(
+            TypedAnswer(folded, decoded(raw), int(responses), int(right or 0))
+        )
+    return result
 
 
 def class_misses(
@@ -279,10 +340,25 @@ def class_misses(
     assignment = get_assignment(user, assignment_id, "teach")
     chosen = chosen_attempts(assignment, which)
     learners = db.session.scalar(sa.select(sa.func.count(sa.distinct(chosen.c.user_id)))) or 0
-    ranked = _ranked_facts(chosen, limit)
-    keys = [key for key, _asked, _missed in ranked]
-    questions = _representatives(chosen, keys)
-    typed = most_typed(chosen, keys)
+    ranked, ranked_topics = _rankings(chosen, which, assignment.bank_id, limit, TOPICS_SHOWN)
+    keys = [line.name for line in ranked]
+    questions = dict(
+        db.session.execute(
+            sa.select(AttemptItem.id, AttemptItem.question).where(
+                AttemptItem.id.in_([line.item_id for line in ranked])
+            )
+        ).all()
+    )
+    # Only a fact asked as a typed question has typed answers: its representative is then
+    # typed (typed items come first), and only those facts' responses are read again.
+    typed = most_typed(
+        chosen,
+        [
+            line.name
+            for line in ranked
+            if (questions.get(line.item_id) or {}).get("type") in TYPED_TYPES
+        ],
+    )
     facts = {
         fact.key: fact
         for fact in db.session.scalars(
@@ -292,8 +368,9 @@ def class_misses(
     bank = db.session.get(Bank, assignment.bank_id)
     assert bank is not None
     missed = []
-    for key, asked, wrong in ranked:
-        question = questions.get(key, {})
+    for line in ranked:
+        key, asked, wrong = line.name, line.asked, line.missed
+        question = dict(questions.get(line.item_id) or {})
         fact = facts.get(key)
         kind = question.get("kind") or (fact.kind if fact else "")
         answers = [
@@ -311,12 +388,18 @@ def class_misses(
                 typed=answers,
             )
         )
+    labels = _topic_labels(
+        assignment.bank_id, assignment.language, [line.name for line in ranked_topics]
+    )
     return ClassMisses(
         assignment=assignment,
         which=which,
         learners=int(learners),
         facts=missed,
-        topics=_ranked_topics(chosen, assignment.bank_id, assignment.language, TOPICS_SHOWN),
+        topics=[
+            MissedTopic(line.name, line.asked, line.missed, labels.get(line.name) or "")
+            for line in ranked_topics
+        ],
         bank_editable=permissions.can_edit(user, bank),
         site_bank=permissions.is_site_bank(bank),
     )

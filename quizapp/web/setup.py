@@ -39,6 +39,7 @@ def register(app: Flask) -> None:
         practice,
         quiz,
         sources,
+        study,
         teach,
     )
 
@@ -50,6 +51,7 @@ def register(app: Flask) -> None:
         practice.bp,
         history.bp,
         sources.bp,
+        study.bp,
         teach.bp,
         classes.bp,
         class_memory.bp,
