@@ -11,6 +11,9 @@ a request's read transaction into a write transaction on the same connection (th
 
 from __future__ import annotations
 
+import functools
+import math
+import sqlite3
 from typing import Any
 
 from sqlalchemy import event
@@ -44,6 +47,33 @@ def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    if not _sqlite_has_power():
+        # Reports compute FSRS's forgetting curve in SQL (services.class_memory); SQLite has
+        # power() only when built with its math functions.
+        dbapi_connection.create_function("power", 2, _power, deterministic=True)
+
+
+@functools.cache
+def _sqlite_has_power() -> bool:
+    """Whether this process's SQLite library has the math function power() (checked once)."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.execute("SELECT power(2.0, 0.5)")
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        connection.close()
+    return True
+
+
+def _power(base: float | None, exponent: float | None) -> float | None:
+    """SQL power(): NULL in, NULL out, as SQLite's own; NULL where the result is not real."""
+    if base is None or exponent is None:
+        return None
+    try:
+        return math.pow(base, exponent)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _on_begin(connection: Any) -> None:

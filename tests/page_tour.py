@@ -380,7 +380,8 @@ def visitor_stops(page, site: Site, language: str) -> Iterator[str]:
 
 def student_stops(page, site: Site, language: str) -> Iterator[str]:
     """A learner's pages: home, the start confirmation, every question type with its
-    feedback, a timed question, results, history, classes and joining, sources, password."""
+    feedback, a timed question, results, history, practice, classes and joining, sources,
+    password."""
     page.goto(site.url("/"))
     yield "home"
     query = (
@@ -410,6 +411,10 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "results"
     page.goto(site.url("/history"))
     yield "history"
+    page.goto(site.url("/practice"))
+    yield "practice"
+    page.goto(site.url(f"/practice/romania-ww2/{language}"))
+    yield "practice-bank"
     page.goto(site.url("/classes"))
     yield "my-classes"
     page.goto(site.url(f"/classes/{site.class_id}"))
@@ -429,13 +434,22 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "sources"
     page.goto(site.url("/sources/" + _first_document(site)))
     yield "source-document"
+    page.goto(site.url(f"/banks/romania-ww2/read/{language}"))
+    yield "reader"
+    page.locator("a.fact-ref").first.click()
+    page.locator("#fact-panel").wait_for()
+    yield "reader-fact"
+    page.goto(site.url(f"/banks/romania-ww2/timeline/{language}"))
+    yield "timeline"
     page.goto(site.url("/password"))
     yield "password"
+    page.goto(site.url("/account"))
+    yield "account"
 
 
 def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     """A teacher's (and admin's) pages: banks, sources, facts, questions, imports, classes,
-    an assignment and its reports, learners."""
+    an assignment and its reports, what a class is forgetting, learners."""
     lesson, source = site.lesson_slug, site.lesson_source
     page.goto(site.url("/"))
     yield "home"
@@ -492,6 +506,12 @@ def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "assignment-items"
     page.goto(site.url(f"/classes/{site.class_id}/gradebook"))
     yield "gradebook"
+    page.goto(site.url(f"/classes/{site.class_id}/memory"))
+    yield "class-memory"
+    # A fading fact's passage: the source with its evidence marked and the way back.
+    page.locator("table.fading-facts a").first.click()
+    page.wait_for_load_state()
+    yield "source-of-fading-fact"
     page.goto(site.url(f"/history/{site.student_id}"))
     yield "learner-history"
     page.goto(site.url(f"/attempts/{site.finished_attempt}"))

@@ -466,13 +466,17 @@ def test_every_account_form_takes_nasty_values(app):
     learner = log_in_with_token(app, "ana")
     token = csrf_token(learner.get("/password").get_data(as_text=True))
     for value in NASTY:
-        for path, names in (("/password", ["password", "confirm"]), ("/language", ["language"])):
+        for path, names in (
+            ("/password", ["password", "confirm"]),
+            ("/language", ["language"]),
+            ("/account", ["retention", "daily_new_facts"]),
+        ):
             response = _post(learner, token, path, dict.fromkeys(names, value))
             _ok(response, (path, value[:40]))
             if response.status_code == 302 and path == "/password":  # the password changed
                 learner = _relogin(app, "ana", value)
                 token = csrf_token(learner.get("/password").get_data(as_text=True))
-    for path in ("/login", "/register", "/password"):
+    for path in ("/login", "/register", "/password", "/account"):
         _ok(_post(learner, token, path, {}, {"name": b"x", "password": b"y"}), (path, "files"))
         response = learner.post(
             path, data="[1]", content_type="application/json", headers={"X-CSRFToken": token}
@@ -535,3 +539,21 @@ def test_every_quiz_form_takes_nasty_values(app):
         _ok(response, (path, "json"))
     for value in NASTY[:6]:
         _ok(_post(learner, token, f"/attempts/{attempt_id}/finish", {"x": value}), "finish")
+
+
+def test_practise_now_takes_nasty_values_and_odd_paths(app):
+    make_user(app, "ana")
+    learner = log_in_with_token(app, "ana")
+    token = csrf_token(learner.get("/practice").get_data(as_text=True))
+    for value in NASTY:
+        response = _post(learner, token, "/practice/romania-ww2/en/start", {"x": value})
+        _ok(response, ("practise", value[:40]))
+    for language in ("", "EN", "e\u0301n", "en%00", "x" * 300, "../en"):
+        for path in (
+            f"/practice/romania-ww2/{language}",
+            f"/practice/romania-ww2/{language}/start",
+        ):
+            response = (
+                _post(learner, token, path, {}) if path.endswith("start") else learner.get(path)
+            )
+            _ok(response, (path[:60], "path"))

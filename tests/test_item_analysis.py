@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from quizapp.core.grading import (
@@ -55,8 +55,10 @@ from quizapp.core.response_analysis import option_frequencies
 from quizapp.core.score_statistics import (
     count_scores,
     cronbach_alpha,
+    kurtosis_of,
     median_of,
     overall_statistics,
+    skewness_of,
 )
 
 # The worked example: 8 attempts at 5 items with partial marks. C is worth 2 marks; B is
@@ -609,6 +611,7 @@ def test_properties_of_any_analysis(data):
 
 
 @given(st.lists(st.floats(-1000, 1000, allow_nan=False), min_size=1, max_size=40))
+@example([0.0, 0.0, 3.29e-109])  # a spread of float noise: k2^(3/2) underflowed to 0
 def test_distribution_moments_match_the_standard_library(values):
     result = overall_statistics(count_scores(values))
     assert result.mean == pytest.approx(statistics.mean(values), abs=1e-6)
@@ -654,3 +657,33 @@ def test_sorted_pairing_bounds_every_covariance(mark_counts, rest_values):
         sum((x - mean_x) * (r - mean_r) for x, r in zip(marks, sorted(rests), strict=True)),
         abs=1e-9,
     )
+
+
+@pytest.mark.parametrize(
+    "scores",
+    [
+        [0.0, 0.0, 3.29e-109],
+        [0.0, 0.0, 0.0, 3.29e-109],
+        [5.0, 5.0, 5.0, 5.0 + 1e-300],
+        [1e-200, 0.0, 0.0, 0.0, 1e-200],
+    ],
+)
+def test_a_spread_of_float_noise_gives_no_shape_rather_than_a_division_by_zero(scores):
+    counts = count_scores(scores)
+    for measure in (skewness_of, kurtosis_of):
+        value = measure(counts)
+        assert value is None or math.isfinite(value)
+    overall_statistics(counts)  # every figure of the test at once
+
+
+def test_an_item_with_tiny_spreads_gets_a_finite_discrimination_or_none():
+    # Marks and rests that differ by float noise: the product of their spreads underflows.
+    sums = ItemSums(
+        item="tiny",
+        max_mark=1.0,
+        mark_counts={0.0: 2, 1e-160: 1},
+        rest_counts={0.0: 2, 1e-160: 1},
+        sum_mark_rest=0.0,
+    )
+    result = item_statistics(sums)
+    assert result.discrimination is None or -100 - 1e-6 <= result.discrimination <= 100 + 1e-6

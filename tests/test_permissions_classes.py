@@ -1,5 +1,5 @@
 """Who may do what with classes: every route of the `classes`, `assignments`,
-`assignment_reports` and `gradebook` blueprints × every role.
+`assignment_reports`, `gradebook` and `class_memory` blueprints × every role.
 
 The table is built from the blueprint's rules, so a new route fails
 `test_every_classes_route_is_classified` until it is given its right in NEEDS (as the teachers'
@@ -50,6 +50,7 @@ NEEDS = {
     "gradebook.show": "teach",
     "gradebook.download": "teach",
     "gradebook.answers": "teach",
+    "class_memory.show": "teach",
 }
 # anonymous; a student in no class; a learner of the class; a teacher of another class; an
 # admin (a teacher like any other here); the class's co-teacher; its owner.
@@ -151,7 +152,7 @@ def _rules(app):
         rule
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith(
-            ("classes.", "assignments.", "assignment_reports.", "gradebook.")
+            ("classes.", "assignments.", "assignment_reports.", "gradebook.", "class_memory.")
         )
     ]
 

@@ -2,7 +2,7 @@
 attempt's items (issue 11, the reports at 1,000,000 responses)
 
 Revision ID: c4f8a2d6e913
-Revises: b7d3e9f1a2c4
+Revises: c4e8a2f6d913
 Create Date: 2026-12-08 12:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4f8a2d6e913'
-down_revision = 'b7d3e9f1a2c4'
+down_revision = 'c4e8a2f6d913'
 branch_labels = None
 depends_on = None
 

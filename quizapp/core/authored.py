@@ -100,6 +100,9 @@ class AuthoredQuestion:
     embedded: bool = False
     language: str | None = None
     passage_id: str | None = None
+    # The key of the bank's fact this question asks about, if any: an answer to it then counts
+    # in the learner's memory of that fact (services.memory), like a question made from it.
+    fact_key: str | None = None
     line: int | None = None
 
     @property
@@ -111,6 +114,9 @@ class AuthoredQuestion:
         """A plain dict for storage and JSON."""
         data = asdict(self)
         data.pop("line", None)
+        # Added later: left out when unset, so files and fingerprints made before are unchanged.
+        if data.get("fact_key") is None:
+            data.pop("fact_key", None)
         return data
 
     @classmethod
@@ -128,7 +134,7 @@ class AuthoredQuestion:
         import json
 
         data = self.to_dict()
-        for key in ("passage_id", "language", "category", "tags", "external_id"):
+        for key in ("passage_id", "fact_key", "language", "category", "tags", "external_id"):
             data.pop(key, None)
         # Added later: left out when unused, so questions stored before keep their fingerprint.
         if data.get("other_feedback") is None:
@@ -187,6 +193,7 @@ def as_question(
         "key": "",
         "accepted": [],
         "fact_id": question_id,
+        "linked_fact": authored.fact_key,
         "source": source,
         "kind": "term",
         "statement": "",

@@ -121,15 +121,18 @@ def load_bank(path: str | Path) -> Bank:
     _load_pools(root, bank, problems)
     facts = _load_facts(root, bank, problems)
     problems.extend(validate_facts(bank, facts))
-    bank.questions = _load_questions(root, bank, problems)
+    bank.questions = _load_questions(root, bank, problems, {fact.id for fact in facts})
     if problems:
         raise BankError(problems)
     bank.facts = facts
     return bank
 
 
-def _load_questions(root: Path, bank: Bank, problems: list[Problem]) -> list[BankQuestion]:
-    """Hand-written and imported questions kept in questions.yaml (optional)."""
+def _load_questions(
+    root: Path, bank: Bank, problems: list[Problem], fact_keys: set[str]
+) -> list[BankQuestion]:
+    """Hand-written and imported questions kept in questions.yaml (optional); a question's
+    `fact_key` must name one of the bank's facts (`fact_keys`)."""
     from quizapp.core.authored import AuthoredQuestion, authored_problems
 
     path = root / QUESTIONS_FILE
@@ -168,6 +171,8 @@ def _load_questions(root: Path, bank: Bank, problems: list[Problem]) -> list[Ban
         messages = authored_problems(question)
         if passage_id and bank.passage(passage_id) is None:
             messages.append(f"unknown passage {passage_id!r}")
+        if question.fact_key and question.fact_key not in fact_keys:
+            messages.append(f"unknown fact {question.fact_key!r}")
         if question.language and question.language not in bank.languages:
             messages.append(f"language {question.language!r} is not one of the bank's")
         problems.extend(Problem(name, line, f"question {question_id}: {m}") for m in messages)

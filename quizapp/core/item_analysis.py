@@ -203,10 +203,12 @@ def item_statistics(sums: ItemSums, random_guess: float | None = None) -> ItemSt
     variance = mark_power2 / (n - 1) if n > 1 else None
     sd = math.sqrt(variance) * scale if variance is not None and scale is not None else None
     discrimination = efficiency = None
-    if n > 1 and mark_power2 > 0 and rest_power2 > 0:
+    # The roots apart: their product can underflow to 0 for two tiny spreads.
+    spread = math.sqrt(mark_power2) * math.sqrt(rest_power2) if n > 1 else 0.0
+    if mark_power2 > 0 and rest_power2 > 0 and spread > 0:
         # Σ(x − x̄)(R − R̄) = Σ x·R − n·x̄·R̄; the factors 1/(S − 1) cancel in both ratios.
         covariance = sums.sum_mark_rest - n * mark_mean * rest_mean
-        discrimination = 100 * covariance / math.sqrt(mark_power2 * rest_power2)
+        discrimination = 100 * covariance / spread
         largest = sorted_covariance_sum(sums.mark_counts, sums.rest_counts, mark_mean, rest_mean)
         if largest > 0:
             efficiency = 100 * covariance / largest

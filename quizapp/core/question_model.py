@@ -85,6 +85,9 @@ class Question:
     # A generated question's fact's accepted answers: what a passage shown before this question
     # must hide (see core.masking); for true/false the only place the fact's answer is kept.
     fact_answers: list[str] = field(default_factory=list)
+    # A hand-written question linked to a fact: that fact's key (its answers count in the
+    # learner's memory of the fact, see core.memory.facts_answered).
+    linked_fact: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-ready dict of the question."""

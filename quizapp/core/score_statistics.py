@@ -144,7 +144,9 @@ def skewness_of(counts: ScoreCounts) -> float | None:
     m2, m3 = power2 / n, power3 / n
     k2 = n * m2 / (n - 1)
     k3 = n * n * m3 / ((n - 1) * (n - 2))
-    return k3 / k2**1.5
+    # A spread of float noise (scores equal but for 1e-109) underflows k2^(3/2) to 0.
+    scale = k2**1.5
+    return k3 / scale if scale > 0 else None
 
 
 def kurtosis_of(counts: ScoreCounts) -> float | None:
@@ -159,7 +161,8 @@ def kurtosis_of(counts: ScoreCounts) -> float | None:
     m2, m4 = power2 / n, power4 / n
     k2 = n * m2 / (n - 1)
     k4 = n * n * ((n + 1) * m4 - 3 * (n - 1) * m2 * m2) / ((n - 1) * (n - 2) * (n - 3))
-    return k4 / (k2 * k2)
+    scale = k2 * k2  # 0 by underflow for a spread of float noise, as in skewness_of
+    return k4 / scale if scale > 0 else None
 
 
 def cronbach_alpha(

@@ -544,6 +544,17 @@ def ticks_from_weights(kind: str, weights: list[float]) -> list[tuple[bool, floa
     return list(zip(rights, shown, strict=True))
 
 
+def fact_choices(bank: Bank) -> list[tuple[str, str]]:
+    """The bank's facts in use a hand-written question may be linked to, as (key, "key:
+    statement") ordered by key; one query."""
+    rows = db.session.execute(
+        db.select(Fact.key, Fact.statement)
+        .where(Fact.bank_id == bank.id, Fact.retired.is_(False))
+        .order_by(Fact.key)
+    )
+    return [(key, f"{key}: {statement[:100]}") for key, statement in rows]
+
+
 def save_question(
     user: User,
     bank: Bank,
@@ -562,6 +573,8 @@ def save_question(
     passage = db.session.get(Passage, passage_id) if passage_id else None
     if passage_id and (passage is None or passage.source.bank_id != bank.id):
         problems.append(_("Choose a passage of this bank."))
+    if authored.fact_key and authored.fact_key not in dict(fact_choices(bank)):
+        problems.append(_("Choose a fact of this bank."))
     if problems:
         raise AuthoringError(problems)
     fingerprint = authored.fingerprint()

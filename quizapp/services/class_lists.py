@@ -20,6 +20,7 @@ from quizapp.models import (
     User,
 )
 from quizapp.services import permissions
+from quizapp.services.attempt_modes import quiz_clause
 from quizapp.services.classes import (
     LEARNER,
     OWNER,
@@ -173,7 +174,8 @@ def learner_results(
 ) -> dict[int, list[BankResult]]:
     """Per learner (of the given ids, such as one page of the class), their finished attempts
     per bank: count, average and best percentage (score / max score × 100), in one grouped SQL
-    query. Every attempt counts, in or out of the class (classes have no assignments yet);
+    query. Every quiz counts, in or out of the class; spaced-practice sessions do not
+    (`attempt_modes`);
     banks the teacher may not see are left out. The class's teachers only; ids that are not
     learners of the class are ignored."""
     require_teaching(user, school_class)
@@ -192,6 +194,7 @@ def learner_results(
             Attempt.user_id.in_(learner_ids),
             Attempt.user_id.in_(learner_id_select(school_class.id)),
             Attempt.finished_at.is_not(None),
+            quiz_clause(),
         )
         .group_by(Attempt.user_id, Attempt.bank_id)
         .subquery()

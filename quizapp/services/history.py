@@ -30,6 +30,7 @@ from quizapp.models import (
 )
 from quizapp.services import classes
 from quizapp.services.assignment_windows import base_window
+from quizapp.services.attempt_modes import quiz_clause
 from quizapp.services.gradebook import graded_subquery
 from quizapp.services.permissions import NotFound
 
@@ -104,7 +105,8 @@ def attempts_page(
 
 
 def bank_summaries(user_id: int, filters: Filters | None = None) -> list[BankSummary]:
-    """Best and average percentage per bank and language over finished attempts."""
+    """Best and average percentage per bank and language over finished quizzes (practice
+    sessions left out: `attempt_modes`)."""
     percentage = _percentage()
     totals = (
         db.select(
@@ -117,6 +119,7 @@ def bank_summaries(user_id: int, filters: Filters | None = None) -> list[BankSum
         .where(
             Attempt.user_id == user_id,
             Attempt.finished_at.is_not(None),
+            quiz_clause(),
             *(filters or Filters()).clauses(),
         )
         .group_by(Attempt.bank_id, Attempt.language)
@@ -144,12 +147,14 @@ def bank_summaries(user_id: int, filters: Filters | None = None) -> list[BankSum
 def trend(
     user_id: int, filters: Filters | None = None, limit: int = TREND_LIMIT
 ) -> list[TrendPoint]:
-    """The latest `limit` finished attempts, oldest first, with their percentages."""
+    """The latest `limit` finished quizzes (practice sessions left out: `attempt_modes`),
+    oldest first, with their percentages."""
     rows = db.session.execute(
         db.select(Attempt.id, Attempt.bank_id, Attempt.language, Attempt.finished_at, _percentage())
         .where(
             Attempt.user_id == user_id,
             Attempt.finished_at.is_not(None),
+            quiz_clause(),
             *(filters or Filters()).clauses(),
         )
         .order_by(Attempt.finished_at.desc(), Attempt.id.desc())

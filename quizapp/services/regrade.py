@@ -15,7 +15,10 @@ A teacher of an assignment's class sees what learners typed to a fact's typed qu
 3. every response of the assignment to those questions with that normalised answer and not
    already right gets `correct` and full points, and each finished attempt holding one has its
    score summed again in SQL;
-4. the change is logged in `regrade_log`.
+4. the learners' memory of the fact follows (services.memory.regrade_responses): each review
+   an answer now right had made as wrong is rated again as right, and the card is replayed
+   from its review log, so its due date is as if the answer had been right when given;
+5. the change is logged in `regrade_log`.
 
 The answer must read as right to the question's own checker once accepted (a number question
 reads answers by value, so "about 300" cannot be made right by listing it), and only
@@ -52,7 +55,7 @@ from quizapp.models import (
     Response,
     User,
 )
-from quizapp.services import permissions
+from quizapp.services import memory, permissions
 from quizapp.services.assignment_reports import typed_texts
 from quizapp.services.assignments import get_assignment
 from quizapp.services.authoring import touch
@@ -217,6 +220,8 @@ def accept_typed_answer(
             .distinct()
         )
     )
+    # Memory first, while the answers still read as wrong (see memory.regrade_responses).
+    memory.regrade_responses(sa.select(Response.id).where(regraded))
     responses_changed = db.session.execute(
         sa.update(Response)
         .where(regraded)

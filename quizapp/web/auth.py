@@ -1,4 +1,5 @@
-"""Accounts in the browser: register, log in, log out, change a (one-time) password.
+"""Accounts in the browser: register, log in, log out, change a (one-time) password, and the
+account page (practice settings).
 
 Logging out and changing the password end every session of the user, on every device (the
 session version, see `services.users`). Until a one-time password is changed, every page but
@@ -25,8 +26,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 
 from quizapp.extensions import db, limiter
-from quizapp.services import users
-from quizapp.web.forms import ChangePasswordForm, EmptyForm, LoginForm, RegisterForm
+from quizapp.services import memory, users
+from quizapp.web.forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    LoginForm,
+    MemorySettingsForm,
+    RegisterForm,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -155,6 +162,29 @@ def change_password():
             flash(_("Your password is changed."), "success")
             return redirect(url_for("quiz.home"))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """The learner's account: practice settings (desired retention as a percentage, new facts
+    a day), and the way to change the password. Post/Redirect/Get; a refused form is shown
+    again with each field's reason (400)."""
+    user = current_user._get_current_object()
+    form = MemorySettingsForm()
+    if request.method == "GET":
+        form.retention.data = round(user.desired_retention * 100)
+        form.daily_new_facts.data = user.daily_new_facts
+    elif form.validate_on_submit():
+        try:
+            memory.set_memory_settings(user, form.retention.data / 100, form.daily_new_facts.data)
+        except memory.MemorySettingsError as error:
+            form.retention.errors = [*form.retention.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(_("Your practice settings are saved."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form), 400 if form.errors else 200
 
 
 # Endpoints a user with a one-time password may still reach.

@@ -31,6 +31,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from quizapp.core import memory
 from quizapp.core.question_types import TYPES, Question
 from quizapp.services.attempts import MAX_QUESTIONS, MIN_QUESTIONS
 from quizapp.web.fields import AppForm
@@ -84,6 +85,40 @@ class ChangePasswordForm(AppForm):
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class MemorySettingsForm(AppForm):
+    """A learner's practice settings: desired retention (as a percentage) and new facts a day."""
+
+    retention = IntegerField(
+        _l("Desired retention (%)"),
+        description=_l(
+            "How sure you want to be of remembering a fact when it comes back for review: "
+            "higher means more reviews, sooner."
+        ),
+        validators=[
+            InputRequired(message=_l("Give a whole percentage, such as 90.")),
+            NumberRange(
+                min=round(memory.MIN_RETENTION * 100),
+                max=round(memory.MAX_RETENTION * 100),
+                message=_l("Choose a desired retention between %(min)s%% and %(max)s%%."),
+            ),
+        ],
+    )
+    daily_new_facts = IntegerField(
+        _l("New facts a day"),
+        description=_l(
+            "How many facts you have never practised a practice session may bring in a day."
+        ),
+        validators=[
+            InputRequired(message=_l("Give a whole number, such as 20.")),
+            NumberRange(
+                min=memory.MIN_DAILY_NEW_FACTS,
+                max=memory.MAX_DAILY_NEW_FACTS,
+                message=_l("Choose between %(min)s and %(max)s new facts a day."),
+            ),
+        ],
     )
 
 

@@ -14,8 +14,8 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from quizapp.core import charts
-from quizapp.models import User
-from quizapp.services import history
+from quizapp.models import User, utcnow
+from quizapp.services import history, mastery
 from quizapp.web.assignment_forms import ASSIGNMENT_STATES, GRADING_NAMES
 from quizapp.web.forms import LANGUAGE_NAMES
 from quizapp.web.i18n import current_language
@@ -116,6 +116,7 @@ def _render_history(user: User):
         for bank_id, titles in choices.banks
     }
     chart, legend, chart_rows = _chart(history.trend(user.id, filters), titles)
+    masteries = mastery.learner_mastery(user, utcnow(), filters.bank_id, filters.language)
     query = {
         key: value
         for key, value in (("bank", filters.bank_id), ("language", filters.language))
@@ -129,6 +130,7 @@ def _render_history(user: User):
         grading_names=GRADING_NAMES,
         page=page,
         summaries=summaries,
+        masteries=masteries,
         chart=chart,
         legend=legend,
         chart_rows=chart_rows,

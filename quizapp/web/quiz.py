@@ -28,13 +28,15 @@ from markupsafe import Markup, escape
 from quizapp.core import results
 from quizapp.core.question_types import TYPES, Question
 from quizapp.extensions import db, limiter
-from quizapp.models import Bank, Passage, Source
+from quizapp.models import Bank, Fact, Passage, SchoolClass, Source
 from quizapp.services import (
     assignment_windows,
     assignments,
+    attempt_modes,
     attempts,
     banks,
     class_lists,
+    classes,
     permissions,
 )
 from quizapp.web import formatting
@@ -562,6 +564,7 @@ def review(attempt_id: int):
         # An assignment's settings are the teacher's: a quiz of one's own is started from home.
         same_settings=_same_settings(attempt) if offered and not attempt.assignment_id else None,
         duration=attempts.duration(attempt),
+        practice_session=attempt_modes.is_practice(attempt),
         finish_form=EmptyForm(),
         action_form=EmptyForm(),
     )
@@ -639,7 +642,7 @@ class EvidenceMark:
 
     anchor: str
     lines: list[Markup]
-    back_url: str
+    back_url: str | None
     back_label: str
 
 
@@ -653,6 +656,8 @@ def linked_evidence(source: Source) -> EvidenceMark | None:
     """
     if not current_user.is_authenticated:
         return None
+    if "fact" in request.args and "attempt" not in request.args:
+        return _fact_evidence(source)
     attempt_id = whole_number(request.args.get("attempt"), low=1)
     position = whole_number(request.args.get("q"), low=1)
     raw_part = request.args.get("part")
@@ -674,6 +679,33 @@ def linked_evidence(source: Source) -> EvidenceMark | None:
         back_label = _("Back to the attempt's results")
     span = _evidence_span(passage, link.source)
     return EvidenceMark(anchor, _marked_lines(passage.text, span), back_url, back_label)
+
+
+def _fact_evidence(source: Source) -> EvidenceMark | None:
+    """A fact's evidence marked in its passage (`?fact=<id>[&class=<id>]`), for a teacher who
+    may see the fact's bank in the teachers' area (as its fact page): the class report of what
+    a class is forgetting links here. The way back leads to that report when the reader
+    teaches the class named."""
+    fact_id = whole_number(request.args.get("fact"), low=1)
+    fact = db.session.get(Fact, fact_id) if fact_id is not None else None
+    if fact is None or fact.passage.source_id != source.id:
+        return None
+    if not current_user.is_teacher or not permissions.can_view(current_user, source.bank):
+        return None
+    passage = fact.passage
+    start, end = fact.evidence_start, fact.evidence_end
+    if passage.text[start:end] != fact.evidence_text:
+        found = passage.text.find(fact.evidence_text)
+        start, end = (found, found + len(fact.evidence_text)) if found >= 0 else (0, 0)
+    span = (start, end) if end > start else None
+    back_url, back_label = None, ""
+    class_id = whole_number(request.args.get("class"), low=1)
+    if class_id is not None:
+        school_class = db.session.get(SchoolClass, class_id)
+        if school_class is not None and classes.teaches(current_user, school_class):
+            back_url = url_for("class_memory.show", class_id=class_id)
+            back_label = _("Back to what the class is forgetting")
+    return EvidenceMark(passage.anchor, _marked_lines(passage.text, span), back_url, back_label)
 
 
 def _evidence_span(passage: Passage, frozen: dict) -> tuple[int, int] | None:

@@ -28,6 +28,7 @@ def register(app: Flask) -> None:
         assignment_reports,
         assignments,
         auth,
+        class_memory,
         classes,
         formatting,
         gradebook,
@@ -35,8 +36,10 @@ def register(app: Flask) -> None:
         i18n,
         numbers,
         ops,
+        practice,
         quiz,
         sources,
+        study,
         teach,
     )
 
@@ -45,10 +48,13 @@ def register(app: Flask) -> None:
     blueprints = (
         auth.bp,
         quiz.bp,
+        practice.bp,
         history.bp,
         sources.bp,
+        study.bp,
         teach.bp,
         classes.bp,
+        class_memory.bp,
         assignments.bp,
         assignment_reports.bp,
         gradebook.bp,

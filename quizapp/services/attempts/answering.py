@@ -15,6 +15,7 @@ from quizapp.core.question_types import Question, check_answer
 from quizapp.database import upgrade_to_write
 from quizapp.extensions import db
 from quizapp.models import User, utcnow
+from quizapp.services import memory
 from quizapp.services.assignment_windows import review_open
 from quizapp.services.attempts.access import (
     _attempts,
@@ -345,6 +346,10 @@ def record_answer(
                 "seconds_taken": seconds,
             },
         ).inserted_primary_key[0]
+        # The learner's memory of the facts it asks, in the same transaction as the answer.
+        memory.record_item_answer(
+            attempt_id, item.question, given, result.correct, seconds, now, response_id
+        )
         db.session.commit()
     except IntegrityError:
         # Another request stored an answer to this item first (PostgreSQL): that one stands.

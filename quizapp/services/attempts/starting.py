@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import gettext as _
@@ -133,17 +134,23 @@ def practise_missed(user: User, attempt_id: int, seed: int | None = None) -> Att
     return freeze_attempt(user, bank, attempt.language, settings, questions)
 
 
-def _frozen_items(questions: list[Question]) -> list[AttemptItem]:
-    """The attempt's items, each freezing its question as the learner will see it (1-based)."""
-    return [
-        AttemptItem(
-            position=position,
-            question_type=question.type,
-            fact_key=question.fact_id,
-            question=question.to_dict(),
+def _frozen_items(questions: Sequence[Question | dict[str, Any]]) -> list[AttemptItem]:
+    """The attempt's items, each freezing its question as the learner will see it (1-based).
+
+    A question already frozen (a dict, as an assignment keeps the one set of its class) is
+    copied as it is: a class starting an exam at once need not rebuild every question."""
+    items = []
+    for position, question in enumerate(questions, start=1):
+        frozen = dict(question) if isinstance(question, dict) else question.to_dict()
+        items.append(
+            AttemptItem(
+                position=position,
+                question_type=frozen["type"],
+                fact_key=frozen["fact_id"],
+                question=frozen,
+            )
         )
-        for position, question in enumerate(questions, start=1)
-    ]
+    return items
 
 
 def freeze_attempt(
@@ -151,7 +158,7 @@ def freeze_attempt(
     bank: Bank,
     language: str,
     settings: dict[str, Any],
-    questions: list[Question],
+    questions: Sequence[Question | dict[str, Any]],
     *,
     started_at: dt.datetime | None = None,
     deadline: dt.datetime | None = None,

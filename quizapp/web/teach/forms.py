@@ -298,6 +298,14 @@ class QuestionForm(AppForm):
     stem = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=5000)])
     text_format = SelectField(_l("Text format"), choices=TEXT_FORMATS, default="plain")
     passage_id = SelectField(_l("Source passage"), coerce=int, default=0)
+    fact_key = SelectField(
+        _l("Fact it asks about"),
+        default="",
+        description=_l(
+            "Answers to this question then count in each learner's memory of that fact, "
+            "as answers to the questions made from it do."
+        ),
+    )
     choices = RowList(FormField(ChoiceRow), min_entries=6, max_entries=20)
     is_true = RadioField(
         _l("The statement is"),

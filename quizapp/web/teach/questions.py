@@ -36,6 +36,7 @@ def _question_form(bank: Bank, **kwargs: Any) -> QuestionForm:
     form = QuestionForm(**kwargs)
     form.language.choices = [c for c in form.language.choices if c.value in bank.languages]
     form.passage_id.choices = [(0, _("— none —")), *passage_choices(bank.id)]
+    form.fact_key.choices = [("", _("— none —")), *authoring.fact_choices(bank)]
     return form
 
 
@@ -51,6 +52,7 @@ def _authored_from(form: QuestionForm) -> Authored:
         text_format=form.text_format.data,
         language=form.language.data,
         general_feedback=(form.general_feedback.data or "").strip() or None,
+        fact_key=form.fact_key.data or None,
     )
     rows = [row for row in form.choices.entries if (row.form.text.data or "").strip()]
     if kind in ("mcq", "multi", "short"):
@@ -114,6 +116,7 @@ def _fill_question_form(form: QuestionForm, question: AuthoredQuestion) -> None:
     form.text_format.data = authored.text_format if authored.text_format != "moodle" else "plain"
     form.general_feedback.data = authored.general_feedback or ""
     form.passage_id.data = question.passage_id or 0
+    form.fact_key.data = authored.fact_key or ""
     ticks = authoring.ticks_from_weights(
         authored.type, [100 * choice.fraction() for choice in authored.choices]
     )
