@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM
 from tests.page_tour import (
     LANGUAGES,
     ROLES,
@@ -67,18 +67,14 @@ DARK_STOPS = frozenset(
 
 
 @pytest.fixture(scope="module")
-def tour(tmp_path_factory):
-    """The prepared site, served, and one Chromium for the module."""
-    from playwright.sync_api import sync_playwright
-
+def tour(tmp_path_factory, chromium):
+    """The prepared site, served, and the module's Chromium."""
     folder = tmp_path_factory.mktemp("tour")
     app = make_app(folder)
     site = prepare(app, folder)
-    with serve(app) as base, sync_playwright() as playwright:
+    with serve(app) as base:
         site.base = base
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield site, browser
-        browser.close()
+        yield site, chromium
 
 
 @pytest.fixture(scope="module")

@@ -273,18 +273,11 @@ def test_flag_for_review_without_javascript(live_server, browser_without_js):
 
 
 @pytest.fixture
-def browser_without_js():
+def browser_without_js(chromium):
     """A Chromium page with JavaScript turned off."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.conftest import CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(java_script_enabled=False)
-        yield context.new_page()
-        context.close()
-        browser.close()
+    context = chromium.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
 
 
 def test_ordering_by_dragging_with_a_mouse_and_on_a_phone(live_server, page):

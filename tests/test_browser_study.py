@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from quizapp.extensions import db
 from quizapp.models import Fact
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, browser_log_in, make_user
+from tests.conftest import CHROMIUM, browser_log_in, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -70,15 +70,13 @@ def test_the_reader_opens_a_facts_panel_in_place_and_asks_it(live_server, page):
     expect(page.locator(".verdict")).to_contain_text("Right")
 
 
-def test_without_javascript_a_fact_link_opens_the_page_with_its_panel(live_server):
-    from playwright.sync_api import sync_playwright
-
+def test_without_javascript_a_fact_link_opens_the_page_with_its_panel(live_server, chromium):
     base, app = live_server
     make_user(app, "ana")
     fact_id = _fact_id(app, "axis-entry-date-en")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(java_script_enabled=False).new_page()
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
         browser_log_in(page, base, "ana")
         page.goto(base + "/banks/romania-ww2/timeline/en")
         entry = page.locator("#axis-entry-date-1940-11-23")
@@ -93,4 +91,5 @@ def test_without_javascript_a_fact_link_opens_the_page_with_its_panel(live_serve
         expect(page.locator("#romania-overview-en-p5 #fact-panel")).to_contain_text(
             "23 August 1944"
         )
-        browser.close()
+    finally:
+        context.close()

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, csrf_token, log_in, make_user
+from tests.conftest import (
+    FAST_PASSWORD_HASH,
+    PASSWORD,
+    csrf_token,
+    founding_copy,
+    log_in,
+    make_user,
+)
 
 
 def test_register_logs_in_and_lands_on_the_quizzes(client, app):
@@ -114,6 +121,35 @@ def test_passwords_are_stored_hashed(app, student):
         user = db.session.get(User, student)
         assert PASSWORD not in user.password_hash
         assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+
+
+@pytest.mark.parametrize(
+    ("settings", "method"),
+    [
+        ({}, "scrypt:32768:8:1$"),
+        # Outside TESTING a cheaper method is never honoured.
+        ({"PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH}, "scrypt:32768:8:1$"),
+        ({"TESTING": True, "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH}, "pbkdf2:sha256:1$"),
+    ],
+)
+def test_passwords_are_hashed_with_scrypt_unless_a_test_asks_for_less(
+    tmp_path, founding_sqlite, settings, method
+):
+    """The test fixtures hash with one PBKDF2 round (FAST_PASSWORD_HASH); production, scrypt."""
+    from quizapp import create_app
+    from quizapp.extensions import db
+    from quizapp.services.users import authenticate, create_user, find_user
+
+    url = founding_copy(founding_sqlite, tmp_path / "hash.sqlite3")
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, **settings})
+    with app.app_context():
+        create_user("ana", PASSWORD)
+        db.session.commit()
+        assert find_user("ana").password_hash.startswith(method)
+        assert authenticate("ana", PASSWORD) is not None
+        assert authenticate("ana", "not the password") is None
+        assert authenticate("nobody", PASSWORD) is None
+        db.engine.dispose()
 
 
 @pytest.mark.settings(WTF_CSRF_ENABLED=True)

@@ -11,6 +11,7 @@ import functools
 import re
 import secrets
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -23,6 +24,8 @@ from quizapp.services.permissions import Actor, require_admin
 
 NAME_PATTERN = re.compile(r"^[\w.\-]{3,64}$")
 MIN_PASSWORD = MIN_LENGTH
+# Werkzeug's default (scrypt, n=2**15, r=8, p=1), named so that a test can check it is used.
+DEFAULT_HASH_METHOD = "scrypt"
 
 
 class AccountError(ValueError):
@@ -53,7 +56,7 @@ def create_user(name: str, password: str, role: str = "student") -> User:
         raise AccountError(_("The role must be one of: %(roles)s.", roles=", ".join(ROLES)))
     check_password_strength(password, name)
     # Hash before taking the write lock: it is the slow part.
-    password_hash = generate_password_hash(password)
+    password_hash = hash_password(password)
     begin_write()
     if find_user(name) is not None:
         raise AccountError(_("That user name is taken."))
@@ -72,7 +75,7 @@ def authenticate(name: str, password: str) -> User | None:
     user = find_user(name.strip())
     if user is None:
         # Hash anyway so that unknown names take as long as wrong passwords.
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(_hash_method()), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 
@@ -100,7 +103,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if new_password == current_password:
         raise AccountError(_("The new password must differ from the current one."))
     check_password_strength(new_password, user.name)
-    password_hash = generate_password_hash(new_password)
+    password_hash = hash_password(new_password)
     begin_write()
     user.password_hash = password_hash
     user.must_change_password = False
@@ -139,9 +142,27 @@ def ensure_teacher(name: str = "teacher") -> tuple[User, str] | None:
     return user, password
 
 
+def hash_password(password: str) -> str:
+    """The stored form of a password: Werkzeug's salted hash with its default method (scrypt).
+
+    Only an app with TESTING on may choose a cheaper method (PASSWORD_HASH_METHOD, e.g.
+    "pbkdf2:sha256:1000"): the test suite creates and logs in thousands of users, and scrypt
+    costs tens of milliseconds of CPU each time by design. Production ignores the setting.
+    """
+    return generate_password_hash(password, method=_hash_method())
+
+
+def _hash_method() -> str:
+    config = current_app.config
+    if config.get("TESTING") and config.get("PASSWORD_HASH_METHOD"):
+        return config["PASSWORD_HASH_METHOD"]
+    return DEFAULT_HASH_METHOD
+
+
 @functools.cache
-def _dummy_hash() -> str:
-    return generate_password_hash("not a real password")
+def _dummy_hash(method: str) -> str:
+    # Same method as real hashes, so that unknown names cost what wrong passwords cost.
+    return generate_password_hash("not a real password", method=method)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,7 +212,7 @@ def reset_password(actor: Actor, user: User) -> str:
     """
     require_admin(actor)
     password = one_time_password()
-    password_hash = generate_password_hash(password)
+    password_hash = hash_password(password)
     begin_write()
     user.password_hash = password_hash
     user.must_change_password = True
