@@ -377,3 +377,48 @@ def test_the_reference_page_is_rendered_offline(app, client):
     text = page.get_data(as_text=True)
     assert "GET /api/v1/attempts/{attempt_id}" in text and "Authorization: Bearer" in text
     assert '<script src="http' not in text and "cdn" not in text.lower()
+
+
+def test_a_teacher_writes_updates_and_retires_a_hand_written_question(app, client, teacher):
+    token = make_token(app, "profesora")
+    lesson = browser_bank(app, "profesora")
+    body = {
+        "type": "mcq",
+        "stem": "Who led the coup of 23 August 1944?",
+        "passage_id": lesson["passage"],
+        "choices": [
+            {"text": "King Michael", "correct": True, "feedback": "Yes."},
+            {"text": "Ion Antonescu"},
+        ],
+        "general_feedback": "The king had Antonescu arrested.",
+    }
+    made = call(client, "POST", f"/banks/{lesson['slug']}/questions", token, json=body)
+    assert made.status_code == 201, made.get_data(as_text=True)
+    question = made.get_json()
+    assert question["data"]["choices"][0]["text"] == "King Michael" and question["origin"] == "api"
+    again = call(client, "POST", f"/banks/{lesson['slug']}/questions", token, json=body)
+    assert again.status_code == 422 and "already has this very question" in again.text
+    bad = call(
+        client,
+        "POST",
+        f"/banks/{lesson['slug']}/questions",
+        token,
+        json=body | {"choices": [{"text": "only one", "correct": False}]},
+    )
+    assert bad.status_code == 422 and bad.get_json()["errors"]["problems"]
+    changed = call(
+        client,
+        "PUT",
+        f"/questions/{question['id']}",
+        token,
+        json=body | {"stem": "Who had Antonescu arrested?"},
+    )
+    assert (
+        changed.status_code == 200 and changed.get_json()["stem"] == "Who had Antonescu arrested?"
+    )
+    retired = call(client, "POST", f"/questions/{question['id']}/retire", token).get_json()
+    assert retired["retired"] is True
+    listed = call(client, "GET", f"/banks/{lesson['slug']}/questions", token).get_json()
+    assert listed["items"] == []
+    site = call(client, "POST", "/banks/romania-ww2/questions", token, json=body)
+    assert site.status_code == 403

@@ -72,6 +72,36 @@ TABLE = {
     "api_facts.fact#GET": ("GET", "/facts/{fact}", ok(*EDITORS, students=403), None),
     "api_facts.fact#PUT": ("PUT", "/facts/{fact}", ok(*EDITORS, students=403), "fact"),
     "api_facts.retire_fact": ("POST", "/facts/{fact}/retire", ok(*EDITORS, students=403), None),
+    "api_questions.list_questions": (
+        "GET",
+        "/banks/{lesson}/questions",
+        ok(*EDITORS, students=403),
+        None,
+    ),
+    "api_questions.create_question": (
+        "POST",
+        "/banks/{lesson}/questions",
+        ok(*EDITORS, code=201, students=403),
+        "question",
+    ),
+    "api_questions.question#GET": (
+        "GET",
+        "/questions/{question}",
+        ok(*EDITORS, students=403),
+        None,
+    ),
+    "api_questions.question#PUT": (
+        "PUT",
+        "/questions/{question}",
+        ok(*EDITORS, students=403),
+        "question",
+    ),
+    "api_questions.retire_question": (
+        "POST",
+        "/questions/{question}/retire",
+        ok(*EDITORS, students=403),
+        None,
+    ),
     "api_attempts.start": (
         "POST",
         "/attempts",
@@ -158,6 +188,21 @@ def make_world(app, ids, number: int) -> World:
         attempt = attempts.start_attempt(learner, site, "en", 5, ["mcq"], seed=number)
         db.session.commit()
         first = attempt.items[0].question
+        from quizapp.core.authored import AuthoredQuestion as Authored
+        from quizapp.core.authored import Choice
+        from quizapp.services import authoring
+
+        written = authoring.save_question(
+            owner,
+            db.session.scalar(db.select(Bank).where(Bank.slug == lesson["slug"])),
+            Authored(
+                "mcq",
+                "Who led the coup?",
+                choices=[Choice("Michael", True), Choice("Carol", False)],
+            ),
+            None,
+        )
+        db.session.commit()
         values = {
             "lesson": lesson["slug"],
             "source": lesson["source"],
@@ -167,6 +212,7 @@ def make_world(app, ids, number: int) -> World:
             "attempt": attempt.id,
             "learner": ids["learner"],
             "passage": lesson["passage"],
+            "question": written.id,
         }
         return World(values, first["key"])
 
@@ -182,6 +228,14 @@ def _rules(app):
 def _body(kind, world: World):
     if kind == "fact":
         return dict(FACT, passage_id=world.values["passage"], topic="another")
+    if kind == "question":
+        number = world.values.setdefault("count", [0])
+        number[0] += 1
+        return {
+            "type": "mcq",
+            "stem": f"Which city was the capital? ({number[0]})",
+            "choices": [{"text": "Bucharest", "correct": True}, {"text": "Iași"}],
+        }
     if kind == "answer":
         return {"answer": world.answer}
     return kind

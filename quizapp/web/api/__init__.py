@@ -73,7 +73,7 @@ def _int_parameter(converter: BoundedIntegerConverter) -> dict:
 
 def init_api(app: Flask) -> QuizappApi:
     """Bind the API to `app`: its blueprints, the OpenAPI document and the reference page."""
-    from quizapp.web.api import attempts, authoring, banks, classes, me, reference
+    from quizapp.web.api import attempts, authoring, banks, classes, me, questions, reference
 
     for name, value in SETTINGS.items():
         app.config.setdefault(name, value)
@@ -96,7 +96,7 @@ def init_api(app: Flask) -> QuizappApi:
     api = QuizappApi()
     api.register_converter(BoundedIntegerConverter, _int_parameter)
     api.init_app(app)
-    for module in (me, banks, authoring, attempts, classes):
+    for module in (me, banks, authoring, questions, attempts, classes):
         api.register_blueprint(module.blp)
     app.register_blueprint(reference.bp)
     return api

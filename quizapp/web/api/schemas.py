@@ -547,3 +547,86 @@ class MeSchema(ma.Schema):
     name = fields.String(required=True)
     role = fields.String(required=True)
     token = fields.Nested(TokenSchema, required=True)
+
+
+# --- hand-written questions -----------------------------------------------------------------
+
+
+class ChoiceSchema(ma.Schema):
+    """An option (multiple choice) or an accepted answer (short answer)."""
+
+    text = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    correct = fields.Boolean(load_default=False)
+    weight = fields.Float(
+        load_default=None,
+        allow_nan=False,
+        validate=validate.Range(min=-100, max=100),
+        metadata={"description": "Share of the points, -100 to 100; none: 100 if correct."},
+    )
+    feedback = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class NumericSchema(ma.Schema):
+    """An accepted number: a value with a tolerance, or a range from low to high."""
+
+    value = fields.Float(load_default=None, allow_nan=False, validate=validate.Range(-1e15, 1e15))
+    tolerance = fields.Float(load_default=0.0, allow_nan=False, validate=validate.Range(0, 1e15))
+    low = fields.Float(load_default=None, allow_nan=False, validate=validate.Range(-1e15, 1e15))
+    high = fields.Float(load_default=None, allow_nan=False, validate=validate.Range(-1e15, 1e15))
+    weight = fields.Float(load_default=None, allow_nan=False, validate=validate.Range(-100, 100))
+    feedback = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class PairSchema(ma.Schema):
+    """One pair of a matching question."""
+
+    left = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    right = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class QuestionInputSchema(ma.Schema):
+    """A hand-written question, as the question editor takes it."""
+
+    type = fields.String(
+        required=True, validate=validate.OneOf(["mcq", "multi", "tf", "short", "numeric", "match"])
+    )
+    stem = fields.String(required=True, validate=validate.Length(min=1, max=LONG_TEXT.max))
+    text_format = fields.String(
+        load_default="plain", validate=validate.OneOf(["moodle", "html", "markdown", "plain"])
+    )
+    language = fields.String(load_default=None, validate=validate.Length(min=2, max=8))
+    passage_id = fields.Integer(load_default=None, validate=ID)
+    fact_key = fields.String(load_default=None, validate=validate.Length(max=128))
+    choices = fields.List(
+        fields.Nested(ChoiceSchema), load_default=list, validate=validate.Length(max=30)
+    )
+    is_true = fields.Boolean(load_default=None)
+    true_feedback = fields.String(load_default=None, validate=validate.Length(max=2000))
+    false_feedback = fields.String(load_default=None, validate=validate.Length(max=2000))
+    numeric = fields.List(
+        fields.Nested(NumericSchema), load_default=list, validate=validate.Length(max=30)
+    )
+    other_feedback = fields.String(load_default=None, validate=validate.Length(max=2000))
+    pairs = fields.List(
+        fields.Nested(PairSchema), load_default=list, validate=validate.Length(max=30)
+    )
+    general_feedback = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class WrittenQuestionSchema(ma.Schema):
+    """A hand-written question of a bank (teachers who may see the bank read it whole)."""
+
+    id = fields.Integer(required=True)
+    bank = fields.String(required=True)
+    type = fields.String(required=True)
+    language = fields.String(required=True)
+    stem = fields.String(required=True)
+    passage_id = fields.Integer(required=True, allow_none=True)
+    origin = fields.String(required=True)
+    retired = fields.Boolean(required=True)
+    data = fields.Dict(
+        required=True, metadata={"description": "The whole question: options, weights, feedback."}
+    )
+
+
+WrittenQuestionPageSchema = page_schema(WrittenQuestionSchema, "WrittenQuestionPageSchema")
