@@ -14,6 +14,7 @@ import http
 from flask import Flask
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
+from werkzeug.routing import UnicodeConverter
 
 from quizapp.web.api.problems import MEDIA_TYPE, ProblemSchema
 from quizapp.web.numbers import DB_INTEGER_MAX, BoundedIntegerConverter
@@ -68,7 +69,12 @@ def _int_parameter(converter: BoundedIntegerConverter) -> dict:
         "type": "integer",
         "minimum": converter.min if converter.min is not None else 1,
         "maximum": converter.max if converter.max is not None else DB_INTEGER_MAX,
+        "examples": [1],
     }
+
+
+def _slug_parameter(converter: UnicodeConverter) -> dict:
+    return {"type": "string", "examples": ["romania-ww2"]}
 
 
 def init_api(app: Flask) -> QuizappApi:
@@ -94,7 +100,9 @@ def init_api(app: Flask) -> QuizappApi:
         },
     )
     api = QuizappApi()
+    # Path parameters with an example each, which Schemathesis tries first (and a reader too).
     api.register_converter(BoundedIntegerConverter, _int_parameter)
+    api.register_converter(UnicodeConverter, _slug_parameter)
     api.init_app(app)
     for module in (me, banks, authoring, questions, attempts, classes):
         api.register_blueprint(module.blp)
