@@ -18,6 +18,7 @@ import time
 from flask import current_app, g
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, Signer
+from sqlalchemy.orm import selectinload
 
 from quizapp.core.masking import Pending, question_answers
 from quizapp.core.public_questions import before_answer, feedback
@@ -64,13 +65,25 @@ def _review_visible(attempt: Attempt, user: User) -> bool:
     return assignment_windows.review_open(attempt.assignment_id, user.id, finished)
 
 
-def _pending(attempt: Attempt, except_position: int | None = None) -> list[Pending]:
+def _items(attempt: Attempt) -> list[AttemptItem]:
+    """The attempt's items with their responses, in two queries (not one per item)."""
+    return list(
+        db.session.scalars(
+            db.select(AttemptItem)
+            .options(selectinload(AttemptItem.response))
+            .where(AttemptItem.attempt_id == attempt.id)
+            .order_by(AttemptItem.position)
+        )
+    )
+
+
+def _pending(attempt: Attempt, items: list[AttemptItem]) -> list[Pending]:
     """The answers of the attempt's questions still unanswered (hidden in feedback)."""
     if attempt.finished_at is not None:
         return []
     pending: list[Pending] = []
-    for item in attempt.items:
-        if item.response is None and item.position != except_position:
+    for item in items:
+        if item.response is None:
             answers = question_answers(Question.from_dict(item.question))
             if answers:
                 pending.append((item.position, answers))
@@ -108,7 +121,7 @@ def summary_data(attempt: Attempt, visible: bool | None = None) -> dict:
         "deadline": attempt.deadline,
         "finished_at": attempt.finished_at,
         "score": float(attempt.score) if finished and visible else None,
-        "max_score": float(attempt.max_score or len(attempt.items)),
+        "max_score": float(attempt.max_score),
     }
 
 
@@ -116,8 +129,9 @@ def attempt_data(attempt: Attempt) -> dict:
     """An attempt with every question (keys only of answered ones, when visible)."""
     user = api_user()
     visible = _review_visible(attempt, user)
-    pending = _pending(attempt)
-    items = [_item_data(item, visible, pending) for item in attempt.items]
+    rows = _items(attempt)
+    pending = _pending(attempt, rows)
+    items = [_item_data(item, visible, pending) for item in rows]
     open_positions = [item["position"] for item in items if not item["answered"]]
     data = summary_data(attempt, visible)
     data.update(
@@ -247,11 +261,12 @@ def _item(attempt: Attempt, position: int) -> AttemptItem:
 
 def _question_data(attempt: Attempt, item: AttemptItem) -> dict:
     user = api_user()
-    data = _item_data(item, _review_visible(attempt, user), _pending(attempt))
+    rows = _items(attempt)
+    data = _item_data(item, _review_visible(attempt, user), _pending(attempt, rows))
     asks = item.response is None and attempt.finished_at is None and attempt.user_id == user.id
     data.update(
         attempt_id=attempt.id,
-        total=len(attempt.items),
+        total=len(rows),
         shown=_shown_token(item.id) if asks else None,
     )
     return data
