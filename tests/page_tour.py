@@ -214,6 +214,10 @@ def prepare(app, folder: Path) -> Site:
         spare = create_user(SPARE, PASSWORD)
         db.session.commit()
         site.student_id, site.teacher_id, site.spare_id = student.id, teacher.id, spare.id
+        from quizapp.services import tokens
+
+        tokens.create_token(student, "grading script", "read", 30)
+        db.session.commit()
 
         lesson = authoring.create_bank(
             teacher,
@@ -445,6 +449,8 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "password"
     page.goto(site.url("/account"))
     yield "account"
+    page.goto(site.url("/api/v1/reference"))
+    yield "api-reference"
 
 
 def teacher_stops(page, site: Site, language: str) -> Iterator[str]:

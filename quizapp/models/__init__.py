@@ -25,6 +25,7 @@ from quizapp.models.classes import (
 from quizapp.models.memory import FactCard, FactReview
 from quizapp.models.rate_limits import RateLimitCounter
 from quizapp.models.timestamps import utcnow
+from quizapp.models.tokens import TOKEN_SCOPES, ApiToken
 from quizapp.models.users import ROLES, TEACHING_ROLES, User
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "CLASS_TEACHING_ROLES",
     "ROLES",
     "TEACHING_ROLES",
+    "TOKEN_SCOPES",
+    "ApiToken",
     "Assignment",
     "AssignmentOverride",
     "Attempt",

@@ -27,6 +27,7 @@ from werkzeug.exceptions import HTTPException
 
 from quizapp.extensions import db, limiter
 from quizapp.services import memory, users
+from quizapp.web.api.problems import is_api_request
 from quizapp.web.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -184,7 +185,21 @@ def account():
             db.session.commit()
             flash(_("Your practice settings are saved."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form), 400 if form.errors else 200
+    return render_account(form=form), 400 if form.errors else 200
+
+
+def render_account(form: MemorySettingsForm | None = None, **extra) -> str:
+    """The account page: the practice settings form (the user's settings when not given), and
+    the sections other modules add through `extra` (API tokens: `web.account_tokens`)."""
+    from quizapp.web.account_tokens import token_context
+
+    if form is None:
+        user = current_user._get_current_object()
+        form = MemorySettingsForm(formdata=None)
+        form.retention.data = round(user.desired_retention * 100)
+        form.daily_new_facts.data = user.daily_new_facts
+    context = token_context() | extra
+    return render_template("auth/account.html", form=form, **context)
 
 
 # Endpoints a user with a one-time password may still reach.
@@ -198,6 +213,8 @@ def require_password_change():
     """Send a user who logged in with a one-time password to the change-password page."""
     if request.endpoint in ONE_TIME_PASSWORD_ALLOWED or request.endpoint is None:
         return None
+    if is_api_request():
+        return None  # the API reads no session cookie; its tokens are refused instead
     if current_user.is_authenticated and current_user.must_change_password:
         return redirect(url_for("auth.change_password"))
     return None

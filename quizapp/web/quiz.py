@@ -147,13 +147,17 @@ def _settings(form: StartQuizForm, bank: Bank, seed: int | None = None) -> dict[
 
 def _learner_key() -> str:
     # The account id, not get_id(): that changes at every logout and would reset the count.
-    return f"learner:{current_user.id}"
+    # The JSON API's requests count for the token's user (`web.api.access`), under this key.
+    user = g.get("api_user") or current_user
+    return f"learner:{user.id}"
 
 
 # Each start (and each practice) freezes a question set in the database: a loop of starts must
-# not fill it. One shared limit per learner.
-start_limit = limiter.limit(
+# not fill it. One shared limit per learner: every route that starts something (pages and the
+# JSON API) counts in the same scope.
+start_limit = limiter.shared_limit(
     lambda: current_app.config["RATELIMIT_START"],
+    scope="starts",
     methods=["POST"],
     key_func=_learner_key,
     error_message=lambda: _(
@@ -291,18 +295,23 @@ def _owned_attempt(attempt_id: int, write: bool = False):
     return attempt
 
 
-@bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
-@login_required
-@limiter.limit(
+# Only wrong answers count, so that guessing answers by brute force is slowed down; the pages
+# and the JSON API share the count.
+wrong_answer_limit = limiter.shared_limit(
     lambda: current_app.config["RATELIMIT_WRONG_ANSWERS"],
+    scope="wrong-answers",
     methods=["POST"],
     key_func=_learner_key,
-    # Only wrong answers count, so that guessing answers by brute force is slowed down.
     deduct_when=lambda response: bool(g.get("wrong_answer")),
     error_message=lambda: _(
         "Too many wrong answers in a short time; wait a minute before answering again."
     ),
 )
+
+
+@bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
+@login_required
+@wrong_answer_limit
 def question(attempt_id: int, position: int):
     """Show a question; on POST check and store the answer, then show its feedback (PRG).
 

@@ -16,6 +16,7 @@ from quizapp.core.masking import MASK, HiddenSpan, Pending, hidden_spans
 from quizapp.extensions import db, login_manager
 from quizapp.models import User
 from quizapp.services import permissions
+from quizapp.web.api.problems import is_api_request, problem
 
 # Pages that must not be stored by a browser or proxy even before anyone is logged in.
 NO_STORE_ENDPOINTS = frozenset({"auth.login", "auth.register", "auth.change_password"})
@@ -24,6 +25,7 @@ NO_STORE_ENDPOINTS = frozenset({"auth.login", "auth.register", "auth.change_pass
 def register(app: Flask) -> None:
     """Attach blueprints, the user loader, template helpers and error handlers."""
     from quizapp.web import (
+        account_tokens,
         admin,
         assignment_reports,
         assignments,
@@ -60,10 +62,15 @@ def register(app: Flask) -> None:
         gradebook.bp,
         admin.bp,
         i18n.bp,
+        account_tokens.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     ops.register(app)
+    # The JSON API last: its blueprints, the OpenAPI document and the reference page.
+    from quizapp.web.api import init_api
+
+    init_api(app)
 
     @app.after_request
     def no_store_when_logged_in(response: Response) -> Response:
@@ -102,7 +109,15 @@ def register(app: Flask) -> None:
             "logout_form": EmptyForm(formdata=None),  # never reads the request body
         }
 
-    def error_page(status: int, title: str, message: str):
+    def error_page(status: int, title: str, message: str, error=None):
+        if is_api_request():
+            # Under /api/ every error is a problem document (RFC 9457), never an HTML page.
+            headers = {
+                name: value
+                for name, value in (error.get_headers() if error is not None else [])
+                if name.lower() not in ("content-type", "content-length")
+            }
+            return problem(status, message, headers=headers)
         return render_template("error.html", status=status, title=title, message=message), status
 
     @app.before_request
@@ -148,7 +163,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(405)
     def not_allowed(error):
-        return error_page(405, _("Not allowed"), _("That action is not possible on this page."))
+        return error_page(
+            405, _("Not allowed"), _("That action is not possible on this page."), error
+        )
 
     @app.errorhandler(413)
     def too_large(error):
@@ -161,7 +178,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error):
-        return error_page(429, _("Please slow down"), _(str(error.description)))
+        return error_page(429, _("Please slow down"), _(str(error.description)), error)
 
     @app.errorhandler(500)
     def server_error(error):
