@@ -34,6 +34,8 @@ def register(app: Flask) -> None:
         gradebook,
         history,
         i18n,
+        lti,
+        lti_admin,
         numbers,
         ops,
         practice,
@@ -59,6 +61,8 @@ def register(app: Flask) -> None:
         assignment_reports.bp,
         gradebook.bp,
         admin.bp,
+        lti.bp,
+        lti_admin.bp,
         i18n.bp,
     )
     for blueprint in blueprints:
