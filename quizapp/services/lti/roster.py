@@ -69,7 +69,8 @@ def fetch_members(platform: LtiPlatform, memberships_url: str) -> list[dict]:
         )
         raise RosterError(
             _(
-                "The LMS did not give the course's roster. Try again later; an admin can check the platform's registration."
+                "The LMS did not give the course's roster. Try again later; an admin can "
+                "check the platform's registration."
             )
         ) from None
     return [m for m in members if isinstance(m, dict)][:MAX_MEMBERS]
