@@ -457,3 +457,58 @@ def test_a_deep_link_can_place_an_existing_assignment(app, platform):
     make_user(app, "intrusa", role="teacher")
     other = log_in(app.test_client(), "intrusa")
     assert other.get(f"/lti/select/{selection}").status_code == 400
+
+
+@pytest.mark.settings(WTF_CSRF_ENABLED=True)
+def test_the_lms_posts_without_csrf_tokens_and_the_selection_needs_one(app, platform):
+    teacher = app.test_client()
+    response, _form = platform.launch(
+        teacher, subject=TEACHER_SUB, roles=(INSTRUCTOR,), message_type="LtiDeepLinkingRequest"
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    selection = response.headers["Location"].rsplit("/", 1)[1]
+    page = teacher.get(response.headers["Location"]).get_data(as_text=True)
+    forged = teacher.post(f"/lti/select/{selection}/bank", data={"title": "x"})
+    assert forged.status_code == 400 and "expired" in forged.get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    with app.app_context():
+        bank_id = db.session.scalar(sa.text("SELECT id FROM banks LIMIT 1"))
+    answer = teacher.post(
+        f"/lti/select/{selection}/bank",
+        data={
+            "csrf_token": token,
+            "title": "Con CSRF",
+            "bank": str(bank_id),
+            "language": "es",
+            "types": ["mcq"],
+            "count": "5",
+            "attempts_allowed": "2",
+            "grading_method": "last",
+        },
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    with app.app_context():
+        made = db.session.scalars(sa.select(Assignment)).one()
+        assert (made.language, made.attempts_allowed, made.grading_method) == ("es", 2, "last")
+
+
+def test_the_command_line_sends_the_grades_that_wait(app, platform):
+    assignment_id = deep_link(app, app.test_client(), platform)
+    learner = app.test_client()
+    response, _form = platform.launch(
+        learner, subject="lms-ana", custom={"quizapp_assignment": str(assignment_id)}
+    )
+    attempt_id = int(re.search(r"/attempts/(\d+)/", response.headers["Location"]).group(1))
+    answer_all(learner, app, attempt_id)
+    platform.fail.add("token")
+    learner.post(f"/attempts/{attempt_id}/finish")
+    assert platform.scores == []
+    platform.fail.clear()
+    with app.app_context():
+        row = db.session.scalars(sa.select(LtiGradeSync)).one()
+        row.due_at = row.due_at.replace(year=2000)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["lti", "send-grades"])
+    assert result.exit_code == 0, result.output
+    assert "sent 1, failed 0" in result.output
+    assert [s["scoreGiven"] for s in platform.scores] == [100]
