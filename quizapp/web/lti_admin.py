@@ -67,7 +67,7 @@ def admins_only() -> None:
 def tool_urls() -> dict[str, str]:
     """quizapp's URLs an LMS asks for, absolute."""
     return {
-        "tool": url_for("quiz.home", _external=True),
+        "tool": url_for("lti.launch", _external=True),
         "login": url_for("lti.login", _external=True),
         "launch": url_for("lti.launch", _external=True),
         "deep_linking": url_for("lti.launch", _external=True),
