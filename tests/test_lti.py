@@ -286,6 +286,9 @@ def test_the_roster_is_synced_from_the_lms(app, platform):
         member(TEACHER_SUB, "Profe Ruiz", INSTRUCTOR),
         member("lms-mentor", "Mentor", "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"),
     ]
+    class_page = teacher.get(f"/classes/{class_id}").get_data(as_text=True)
+    assert "Linked to the LMS course Historia 2B." in class_page
+    assert f'action="/lti/classes/{class_id}/roster"' in class_page
     response = teacher.post(f"/lti/classes/{class_id}/roster")
     assert response.status_code == 302
     page = teacher.get(response.headers["Location"]).get_data(as_text=True)

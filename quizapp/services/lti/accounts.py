@@ -15,6 +15,7 @@ resource link's assignment.
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 import sqlalchemy as sa
@@ -40,9 +41,12 @@ from quizapp.services.lti.errors import LaunchRefused
 CLASS_NAME_MAX = 120
 
 
+@functools.cache
 def _unusable_password_hash() -> str:
-    # Nobody knows this password: the account signs in through its LMS (an admin may still
-    # give it a one-time password from the users page).
+    """The hash of a random secret this process drew and forgot: nobody knows the password,
+    the account signs in through its LMS (an admin may still give it a one-time password).
+    A real hash, so that a login tried against it takes as long as any other; made once per
+    process, as hashing is deliberately slow."""
     return generate_password_hash(secrets.token_urlsafe(32))
 
 

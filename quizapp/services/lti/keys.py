@@ -8,6 +8,7 @@ the repository or the instance folder.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
@@ -40,7 +41,10 @@ def _new_private_pem() -> str:
     ).decode("ascii")
 
 
+@functools.lru_cache(maxsize=8)
 def _public_pem(private_pem: str) -> str:
+    # Loading an RSA private key checks it (milliseconds); a process derives each key's
+    # public half once.
     key = serialization.load_pem_private_key(private_pem.encode("ascii"), password=None)
     return (
         key.public_key()
