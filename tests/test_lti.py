@@ -1,16 +1,14 @@
 """quizapp as an LTI 1.3 tool against a simulated platform (tests/lti_platform.py): the whole
-flow from login initiation to the grade arriving, deep linking, rosters, and every refused
-launch with its page."""
+flow from login initiation to the grade arriving, deep linking, grades kept and retried,
+regrades, rosters."""
 
 from __future__ import annotations
 
 import re
-import time
 
-import jwt
+import jwt  # noqa: F401
 import pytest
 import sqlalchemy as sa
-from jwcrypto.jwk import JWK
 
 from quizapp.extensions import db
 from quizapp.models import (
@@ -24,99 +22,17 @@ from quizapp.models import (
     User,
 )
 from quizapp.services.assignments import AssignmentSettings, create_assignment
-from quizapp.services.lti import grades, launch_values
-from quizapp.services.lti.platforms import PlatformSettings, create_platform
-from quizapp.services.permissions import OPERATOR
-from tests import lti_platform
+from quizapp.services.lti import grades
 from tests.conftest import log_in, make_user
-from tests.lti_platform import INSTRUCTOR, Platform, member
+from tests.lti_helpers import TEACHER_SUB, answer_all, deep_link, registered_platform
+from tests.lti_platform import INSTRUCTOR, member
 from tests.quiz_helpers import frozen, right_answer_form, wrong_answer_form
-
-TEACHER_SUB = "lms-teacher-1"
 
 
 @pytest.fixture
 def platform(app, client):
-    """The simulated LMS, registered in quizapp, answering its HTTP calls; it knows
-    quizapp's key set."""
-    lms = Platform()
-    with app.app_context():
-        create_platform(
-            OPERATOR,
-            PlatformSettings(
-                name="Moodle test",
-                issuer=lms.issuer,
-                client_id=lms.client_id,
-                deployment_ids=(lms.deployment_id,),
-                auth_login_url=lms.auth_login_url,
-                auth_token_url=lms.auth_token_url,
-                key_set_url=lms.key_set_url,
-            ),
-        )
-        db.session.commit()
-    app.config["LTI_HTTP_SESSION"] = lms.session
-    lms.tool_jwks = client.get("/lti/jwks").get_json()
-    return lms
-
-
-def deep_link(app, client, lms: Platform) -> int:
-    """A teacher places a new quiz from the founding bank through deep linking; the
-    assignment's id, after checking the signed response."""
-    response, _form = lms.launch(
-        client,
-        subject=TEACHER_SUB,
-        name="Profe Ruiz",
-        roles=(INSTRUCTOR,),
-        message_type="LtiDeepLinkingRequest",
-    )
-    assert response.status_code == 303, response.get_data(as_text=True)
-    page = client.get(response.headers["Location"])
-    assert page.status_code == 200
-    with app.app_context():
-        bank_id = db.session.scalar(sa.text("SELECT id FROM banks LIMIT 1"))
-    selection = response.headers["Location"].rsplit("/", 1)[1]
-    answer = client.post(
-        f"/lti/select/{selection}/bank",
-        data={
-            "title": "Quiz de historia",
-            "bank": str(bank_id),
-            "language": "en",
-            "types": ["mcq", "tf"],
-            "count": "5",
-            "attempts_allowed": "0",
-            "grading_method": "highest",
-        },
-    )
-    html = answer.get_data(as_text=True)
-    assert answer.status_code == 200, html
-    assert 'action="https://lms.test/deep-link-return"' in html
-    assert "https://lms.test" in answer.headers["Content-Security-Policy"]
-    token = re.search(r'name="JWT" value="([^"]+)"', html).group(1)
-    header = jwt.get_unverified_header(token)
-    key = next(k for k in lms.tool_jwks["keys"] if k["kid"] == header["kid"])
-    claims = jwt.decode(
-        token, JWK(**key).export_to_pem().decode(), algorithms=["RS256"], audience=lms.issuer
-    )
-    assert claims["iss"] == lms.client_id
-    assert claims[lti_platform.LTI + "message_type"] == "LtiDeepLinkingResponse"
-    assert claims[lti_platform.LTI + "deployment_id"] == lms.deployment_id
-    assert claims["https://purl.imsglobal.org/spec/lti-dl/claim/data"] == "opaque-platform-data"
-    (item,) = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
-    assert item["type"] == "ltiResourceLink"
-    assert item["url"].endswith("/lti/launch")
-    assert item["lineItem"]["scoreMaximum"] == 100
-    assignment_id = int(item["custom"]["quizapp_assignment"])
-    # The selection is used: a second answer is refused with a page.
-    again = client.post(f"/lti/select/{selection}/assignment", data={"assignment": assignment_id})
-    assert again.status_code == 400
-    return assignment_id
-
-
-def answer_all(client, app, attempt_id: int, right: bool = True) -> None:
-    for position, question in sorted(frozen(app, attempt_id).items()):
-        form = right_answer_form(question) if right else wrong_answer_form(question)
-        response = client.post(f"/attempts/{attempt_id}/q/{position}", data=form)
-        assert response.status_code in (302, 303), response.get_data(as_text=True)
+    """The simulated LMS, registered in quizapp."""
+    return registered_platform(app, client)
 
 
 def test_the_whole_flow_from_login_to_the_grade_in_the_lms(app, platform):
@@ -318,129 +234,6 @@ def test_the_roster_is_synced_from_the_lms(app, platform):
     student = app.test_client()
     log_in(student, "codigo")
     assert student.post(f"/lti/classes/{class_id}/roster").status_code == 403
-
-
-def _refused(response, status: int, words: str, code: str) -> None:
-    page = response.get_data(as_text=True)
-    assert response.status_code == status, page
-    assert words in page, page
-    assert code in page
-
-
-def test_a_launch_with_a_bad_signature_is_refused(app, client, platform):
-    auth = platform.login(client)
-    other_private, _public = lti_platform.key_pair("intruder")
-    token = platform.id_token(platform.claims(auth["nonce"]), private_pem=other_private)
-    response = client.post("/lti/launch", data={"id_token": token, "state": auth["state"]})
-    _refused(response, 403, "signature could not be verified", "signature")
-
-
-def test_a_launch_for_another_audience_is_refused(app, client, platform):
-    auth = platform.login(client)
-    token = platform.id_token(platform.claims(auth["nonce"], aud="another-tool"))
-    response = client.post("/lti/launch", data={"id_token": token, "state": auth["state"]})
-    _refused(response, 403, "meant for another tool", "audience")
-    # Several audiences: the authorised party must be quizapp's client id.
-    auth = platform.login(client)
-    claims = platform.claims(auth["nonce"], aud=[platform.client_id, "x"], azp="x")
-    response = client.post(
-        "/lti/launch", data={"id_token": platform.id_token(claims), "state": auth["state"]}
-    )
-    _refused(response, 403, "meant for another tool", "audience")
-
-
-def test_an_expired_launch_is_refused(app, client, platform):
-    auth = platform.login(client)
-    past = int(time.time()) - 3600
-    token = platform.id_token(platform.claims(auth["nonce"], iat=past - 300, exp=past))
-    response = client.post("/lti/launch", data={"id_token": token, "state": auth["state"]})
-    _refused(response, 403, "has expired", "expired")
-
-
-def test_a_replayed_launch_is_refused(app, client, platform):
-    assignment_id = deep_link(app, app.test_client(), platform)
-    custom = {"quizapp_assignment": str(assignment_id)}
-    response, form = platform.launch(client, subject="lms-ana", custom=custom)
-    assert response.status_code == 303
-    # The same form again: its state was used.
-    _refused(client.post("/lti/launch", data=form), 400, "already used", "state")
-    # The same id token (same nonce) with a fresh state: the nonce does not match.
-    auth = platform.login(client)
-    again = client.post("/lti/launch", data={"id_token": form["id_token"], "state": auth["state"]})
-    _refused(again, 400, "one-time code", "nonce")
-
-
-def test_a_launch_from_an_unknown_deployment_or_platform_is_refused(app, client, platform):
-    auth = platform.login(client)
-    claims = platform.claims(auth["nonce"])
-    claims[lti_platform.LTI + "deployment_id"] = "deployment-unknown"
-    response = client.post(
-        "/lti/launch", data={"id_token": platform.id_token(claims), "state": auth["state"]}
-    )
-    _refused(response, 403, "deployment", "deployment")
-    unknown = client.post("/lti/login", data={"iss": "https://other.test", "login_hint": "x"})
-    _refused(unknown, 403, "not registered", "no_platform")
-    incomplete = client.post("/lti/login", data={"iss": platform.issuer})
-    _refused(incomplete, 400, "incomplete", "bad_login")
-    no_token = client.post("/lti/launch", data={})
-    _refused(no_token, 400, "incomplete", "bad_request")
-
-
-def test_a_learner_before_any_teacher_and_a_link_without_a_quiz_are_refused(app, client, platform):
-    response, _form = platform.launch(client, subject="lms-ana")
-    _refused(response, 409, "has not set up", "not_set_up")
-    teacher = app.test_client()
-    response, _form = platform.launch(teacher, subject=TEACHER_SUB, roles=(INSTRUCTOR,))
-    _refused(response, 409, "opens no quiz", "not_linked")
-    # A learner may not choose content.
-    response, _form = platform.launch(
-        app.test_client(), subject="lms-ana", message_type="LtiDeepLinkingRequest"
-    )
-    _refused(response, 403, "Only a teacher", "teachers_only")
-
-
-def test_refusals_are_in_spanish_too(app, client, platform):
-    client.post("/language", data={"language": "es"})
-    response = client.post("/lti/login", data={"iss": "https://other.test", "login_hint": "x"})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 403
-    assert "no está registrado" in page
-
-
-def test_the_key_set_is_made_once_and_published(app, client, platform):
-    first = client.get("/lti/jwks").get_json()
-    assert first == platform.tool_jwks
-    (key,) = first["keys"]
-    assert key["kty"] == "RSA" and key["alg"] == "RS256" and key["use"] == "sig"
-    assert "d" not in key  # never the private half
-    with app.app_context():
-        assert db.session.scalar(sa.text("SELECT count(*) FROM lti_tool_keys")) == 1
-
-
-def test_launch_values_are_taken_once(app):
-    with app.app_context():
-        launch_values.put("state:x", {"nonce": "n"}, 60)
-        assert launch_values.get("state:x") == {"nonce": "n"}
-        assert launch_values.take("state:x") == {"nonce": "n"}
-        assert launch_values.take("state:x") is None
-        launch_values.put("state:old", {"nonce": "n"}, -1)
-        assert launch_values.take("state:old") is None
-
-
-@pytest.mark.settings(REDIS_URL="redis://127.0.0.1:6379/0")
-def test_launch_values_in_redis_are_taken_once(app):
-    import redis
-
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
-    except redis.ConnectionError:
-        pytest.skip("no Redis on this machine")
-    with app.app_context():
-        key = f"test:{time.time_ns()}"
-        launch_values.put(key, {"nonce": "n"}, 60)
-        assert launch_values.take(key) == {"nonce": "n"}
-        assert launch_values.take(key) is None
-        assert db.session.scalar(sa.text("SELECT count(*) FROM lti_launch_values")) == 0
 
 
 def test_a_deep_link_can_place_an_existing_assignment(app, platform):

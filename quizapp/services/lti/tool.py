@@ -137,7 +137,9 @@ def login_redirect(params: dict[str, str], launch_url: str) -> str:
         raise LaunchRefused("no_platform")
     state = "state-" + secrets.token_urlsafe(24)
     nonce = secrets.token_urlsafe(24)
-    launch_values.put("state:" + state, {"nonce": nonce}, STATE_SECONDS)
+    launch_values.put(
+        "state:" + state, {"nonce": nonce, "platform_id": platform.id}, STATE_SECONDS
+    )
     query = {
         "scope": "openid",
         "response_type": "id_token",
@@ -160,6 +162,7 @@ class QuizappLaunch(FlaskMessageLaunch):
 
     platform: LtiPlatform | None = None
     _expected_nonce: str | None = None
+    _state_platform_id: int | None = None
 
     def validate(self):
         """Every check of the launch; LaunchRefused with the first that fails."""
@@ -179,6 +182,7 @@ class QuizappLaunch(FlaskMessageLaunch):
         if not isinstance(stored, dict) or not stored.get("nonce"):
             raise LaunchRefused("state")
         self._expected_nonce = str(stored["nonce"])
+        self._state_platform_id = stored.get("platform_id")
         return self
 
     def validate_jwt_format(self):
@@ -213,6 +217,9 @@ class QuizappLaunch(FlaskMessageLaunch):
             matching = [p for p in matching if p.client_id == body.get("azp")]
         if not matching:
             raise LaunchRefused("audience")
+        if self._state_platform_id not in (None, matching[0].id):
+            # The state was issued to a login from another platform registration.
+            raise LaunchRefused("state", "state of another platform")
         self.platform = matching[0]
         self._registration = registration_of(self.platform)
         return self
