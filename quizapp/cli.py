@@ -31,6 +31,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from quizapp.lti_cli import lti_cli
+
+    app.cli.add_command(lti_cli)
 
 
 def _load_or_exit(path: str):

@@ -22,6 +22,16 @@ from quizapp.models.classes import (
     RegradeLog,
     SchoolClass,
 )
+from quizapp.models.lti import (
+    LtiContext,
+    LtiDeployment,
+    LtiGradeSync,
+    LtiIdentity,
+    LtiLaunchValue,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiToolKey,
+)
 from quizapp.models.memory import FactCard, FactReview
 from quizapp.models.rate_limits import RateLimitCounter
 from quizapp.models.timestamps import utcnow
@@ -45,6 +55,14 @@ __all__ = [
     "Fact",
     "FactCard",
     "FactReview",
+    "LtiContext",
+    "LtiDeployment",
+    "LtiGradeSync",
+    "LtiIdentity",
+    "LtiLaunchValue",
+    "LtiPlatform",
+    "LtiResourceLink",
+    "LtiToolKey",
     "Passage",
     "PendingImport",
     "RateLimitCounter",

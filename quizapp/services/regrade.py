@@ -59,6 +59,7 @@ from quizapp.services import memory, permissions
 from quizapp.services.assignment_reports import typed_texts
 from quizapp.services.assignments import get_assignment
 from quizapp.services.authoring import touch
+from quizapp.services.lti import grades as lti_grades
 
 BANK, ASSIGNMENT = "bank", "assignment"
 
@@ -243,6 +244,8 @@ def accept_typed_answer(
             .values(score=total)
             .execution_options(synchronize_session=False)
         ).rowcount
+        # Regraded attempts of an assignment placed in an LMS course: their grades go back.
+        lti_grades.queue_grades(attempt_ids)
     outcome = RegradeOutcome(
         answer=text,
         scope=BANK if in_bank else ASSIGNMENT,

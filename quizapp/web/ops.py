@@ -6,7 +6,7 @@ import json
 import logging
 import time
 
-from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from sqlalchemy import text
 
 from quizapp.extensions import db
@@ -72,9 +72,26 @@ def register(app: Flask) -> None:
         return response
 
 
+def _framers() -> list[str]:
+    """The origins of LMSs that show quizapp inside their pages (QUIZAPP_LTI_FRAME_ANCESTORS,
+    space-separated, see docs/lti.md): they may frame it; nobody else may."""
+    return str(current_app.config.get("LTI_FRAME_ANCESTORS") or "").split()
+
+
+def content_security_policy() -> str:
+    """The pages' Content-Security-Policy (framing allowed to the configured LMSs only)."""
+    framers = _framers()
+    if not framers:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'none'", "frame-ancestors " + " ".join(framers)
+    )
+
+
 def _security_headers(response: Response) -> None:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy", content_security_policy())
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
+    if not _framers():
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")

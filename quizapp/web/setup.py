@@ -36,6 +36,8 @@ def register(app: Flask) -> None:
         gradebook,
         history,
         i18n,
+        lti,
+        lti_admin,
         numbers,
         ops,
         practice,
@@ -61,6 +63,8 @@ def register(app: Flask) -> None:
         assignment_reports.bp,
         gradebook.bp,
         admin.bp,
+        lti.bp,
+        lti_admin.bp,
         i18n.bp,
         account_tokens.bp,
     )

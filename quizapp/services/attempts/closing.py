@@ -13,6 +13,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Bank, Response, User, utcnow
 from quizapp.services.attempts.access import _attempts, attempt_for
 from quizapp.services.attempts.errors import QuizError
+from quizapp.services.lti import grades as lti_grades
 from quizapp.services.permissions import NotFound
 
 
@@ -47,6 +48,8 @@ def close_attempt(user: User, attempt_id: int) -> None:
         .values(score=total, finished_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    # An assignment placed in an LMS course: its grade goes back there (after the commit).
+    lti_grades.queue_grades([attempt_id])
     db.session.expire_all()
 
 
