@@ -22,6 +22,7 @@ from quizapp.models.classes import (
     RegradeLog,
     SchoolClass,
 )
+from quizapp.models.live import LiveAnswer, LiveEvent, LiveGame, LivePlayer
 from quizapp.models.memory import FactCard, FactReview
 from quizapp.models.rate_limits import RateLimitCounter
 from quizapp.models.timestamps import utcnow
@@ -42,6 +43,10 @@ __all__ = [
     "Fact",
     "FactCard",
     "FactReview",
+    "LiveAnswer",
+    "LiveEvent",
+    "LiveGame",
+    "LivePlayer",
     "Passage",
     "PendingImport",
     "RateLimitCounter",

@@ -34,6 +34,8 @@ def register(app: Flask) -> None:
         gradebook,
         history,
         i18n,
+        live,
+        live_stream,
         numbers,
         ops,
         practice,
@@ -43,6 +45,7 @@ def register(app: Flask) -> None:
         teach,
     )
 
+    del live_stream  # imported for its routes on live.bp
     formatting.install(app)
     numbers.install(app)  # before any route is added: every <int:...> is then bounded
     blueprints = (
@@ -58,6 +61,7 @@ def register(app: Flask) -> None:
         assignments.bp,
         assignment_reports.bp,
         gradebook.bp,
+        live.bp,
         admin.bp,
         i18n.bp,
     )
