@@ -62,11 +62,15 @@ ENDPOINTS = {
     "join": "join           POST /live",
     "stage": "player stage   GET /live/<pin>/play?stage=1",
     "answer": "answer         POST /live/<pin>/answer",
+}
+SIDE_ENDPOINTS = {
     "page_home": "side: home     GET /",
     "page_history": "side: history  GET /history",
 }
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 THINK = (0.5, 3.0)
+# The events a player's page follows (static/live.js, data-live-kinds on the player page).
+PLAYER_KINDS = {"next", "pause", "resume", "skip", "reveal", "end", "removed"}
 
 
 @dataclass
@@ -75,7 +79,8 @@ class Arrivals:
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     times: dict[tuple[int, int], float] = field(default_factory=dict)
-    kinds: dict[int, tuple[str, int]] = field(default_factory=dict)  # seq -> (kind, position)
+    # seq -> (kind, phase, position)
+    kinds: dict[int, tuple[str, str, int]] = field(default_factory=dict)
     reconnects: int = 0
     stream_errors: int = 0
 
@@ -105,6 +110,10 @@ class Player:
         page = PageParser(self.client.request("join_page", "GET", "/live").body)
         token = load.csrf_from(self.client, "join_page", page.form(lambda f: f.action == "/live"))
         self.client.request("join", "POST", "/live", [("csrf_token", token), ("pin", pin)], 302)
+        # The game page opens its stream after the event it was drawn at (as live.js does).
+        body = self.client.request("stage", "GET", f"/live/{pin}/play").body
+        found = re.search(r"/live/\d+/events\?after=(\d+)", body)
+        self.last_seq = int(found[1]) if found else 0
 
     def read_stream(self, arrivals: Arrivals, stop: threading.Event, on_event) -> None:
         """Hold the stream open; record each event's arrival; reconnect after the server ends
@@ -141,7 +150,12 @@ class Player:
                             with arrivals.lock:
                                 arrivals.times[(self.index, seq)] = now
                                 arrivals.kinds.setdefault(
-                                    seq, (kind, int((data or {}).get("position", 0)))
+                                    seq,
+                                    (
+                                        kind,
+                                        str((data or {}).get("phase", "")),
+                                        int((data or {}).get("position", 0)),
+                                    ),
                                 )
                             on_event(self, kind, data or {})
                         seq, kind, data = None, None, None
@@ -352,6 +366,8 @@ def run(args: argparse.Namespace) -> int:
 
         def on_event(player: Player, kind: str, data: dict) -> None:
             now = time.perf_counter()
+            if kind not in PLAYER_KINDS:
+                return  # another player joined: this player's page does not change
             actions.put((now, next(counter), player, "stage", 0))
             if kind == "next" and data.get("phase") == "question":
                 think = player.rng.uniform(*THINK)
@@ -377,7 +393,7 @@ def run(args: argparse.Namespace) -> int:
             for p in crowd
         ]
         threads += [threading.Thread(target=act, daemon=True) for _ in range(48)]
-        side_stats = load.Stats(ENDPOINTS)
+        side_stats = load.Stats(SIDE_ENDPOINTS)
         threads.append(
             threading.Thread(
                 target=side_load,
@@ -417,7 +433,9 @@ def run(args: argparse.Namespace) -> int:
 
         # Question events: seq -> position; latency per (player, question).
         question_seqs = {
-            seq: pos for seq, (kind, pos) in arrivals.kinds.items() if kind == "next" and pos
+            seq: pos
+            for seq, (kind, phase, pos) in arrivals.kinds.items()
+            if kind == "next" and phase == "question"
         }
         per_delivery: list[float] = []
         per_question: list[float] = []

@@ -115,7 +115,8 @@
     return;
   }
   var source = new EventSource(eventsUrl);
-  var kinds = ["created", "joined", "removed", "next", "pause", "resume", "skip", "reveal", "end"];
+  // The events this page changes with (a player's page not with every other player joining).
+  var kinds = (stage.getAttribute("data-live-kinds") || "").split(" ");
   for (var k = 0; k < kinds.length; k += 1) {
     source.addEventListener(kinds[k], function (event) {
       refresh();

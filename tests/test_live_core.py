@@ -166,7 +166,8 @@ def test_choice_spread_counts_each_option_and_the_silent():
     ]
     assert (spread.answered, spread.unanswered) == (3, 2)
     svg = spread_svg(spread, title="T <x>", description="D", right_mark="(right)")
-    assert svg.startswith("<svg") and "T &lt;x&gt;" in svg and "(right)" in svg
+    assert svg.startswith("<svg") and "T &lt;x&gt;" in svg and "B: 2 (right)" in svg
+    assert "✔ ◆ B" in svg
     assert 'class="bar answer-1 right"' in svg
 
 

@@ -97,16 +97,18 @@ def typed_spread(
 # The drawing's units (the SVG scales to its box).
 WIDTH = 360
 ROW = 30
-LABEL_WIDTH = 150
+LABEL_WIDTH = 160
+LABEL_CHARS = 19  # what fits in LABEL_WIDTH at FONT (the table has every label whole)
 GAP = 8
 FONT = 13
 
 
 def spread_svg(spread: Spread, *, title: str, description: str, right_mark: str) -> str:
     """Horizontal bars, one row per bar: its symbol and label (cut to fit; the table has it
-    whole), the bar (class `answer-<n>` for a choice's colour, `right`/`wrong` otherwise) and
-    the count. `right_mark` is written after the right answers' labels (a word, not only
-    colour). "" when there are no bars."""
+    whole), the bar (class `answer-<n>` for a choice's colour, `typed` otherwise, `right` on the
+    right answers) and the count. The right answers' labels start with "✔" and their bars'
+    tooltips say `right_mark` (a mark and a word, not colour alone). "" when there are no
+    bars."""
     if not spread.bars:
         return ""
     height = ROW * len(spread.bars) + GAP
@@ -121,11 +123,10 @@ def spread_svg(spread: Spread, *, title: str, description: str, right_mark: str)
     for row, bar in enumerate(spread.bars):
         y = GAP / 2 + row * ROW
         symbol = f"{shape(bar.shape)[1]} " if bar.shape is not None else ""
-        label = f"{symbol}{bar.label}"
-        if len(label) > 20:
-            label = label[:19] + "…"
-        if bar.right:
-            label = f"{label} {right_mark}"
+        label = f"{'✔ ' if bar.right else ''}{symbol}{bar.label}"
+        if len(label) > LABEL_CHARS:
+            label = label[: LABEL_CHARS - 1] + "…"
+        tooltip = f"{bar.label}: {bar.count}" + (f" {right_mark}" if bar.right else "")
         css = f"answer-{bar.shape % len(SHAPES)}" if bar.shape is not None else "typed"
         css += " right" if bar.right else ""
         width = plot * bar.count / top
@@ -133,7 +134,8 @@ def spread_svg(spread: Spread, *, title: str, description: str, right_mark: str)
             f'<text class="tick" x="0" y="{y + ROW / 2 + FONT / 3:.1f}" '
             f'font-size="{FONT}">{escape(label)}</text>'
             f'<rect class="bar {css}" x="{LABEL_WIDTH}" y="{y + 3:.1f}" '
-            f'width="{max(width, 1):.1f}" height="{ROW - 6}"/>'
+            f'width="{max(width, 1):.1f}" height="{ROW - 6}"><title>{escape(tooltip)}</title>'
+            "</rect>"
             f'<text class="tick" x="{LABEL_WIDTH + max(width, 1) + 4:.1f}" '
             f'y="{y + ROW / 2 + FONT / 3:.1f}" font-size="{FONT}">{bar.count}</text>'
         )

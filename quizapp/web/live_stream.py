@@ -64,14 +64,15 @@ def _stream(game_id: int, after: int, teacher: bool) -> Response:
             # Busy worker: the browser retries in a few seconds, likely on another worker.
             yield "retry: 3000\n: busy\n\n"
             return
-        waiter = transport.Waiter(game_id)
+        hub = transport.hub()
+        feed = hub.follow(game_id)
         try:
             yield f"retry: {transport.RETRY_MILLISECONDS}\n\n"
             last = after
             started = beat = time.monotonic()
             counted: tuple[int, int, int] | None = None
             while not transport.DRAINING.is_set():
-                for event in events.events_after(game_id, last):
+                for event in hub.after(game_id, feed, last):
                     yield sse(event)
                     last = event.seq
                 if teacher:
@@ -86,9 +87,11 @@ def _stream(game_id: int, after: int, teacher: bool) -> Response:
                 if now - beat >= heartbeat:
                     yield ": heartbeat\n\n"
                     beat = now
-                waiter.wait(max(0.0, min(heartbeat, lifetime - (now - started))))
+                # The teacher's stream also looks at the clock and the answers every poll.
+                wait = hub.poll if teacher else heartbeat
+                hub.wait(feed, last, max(0.0, min(wait, lifetime - (now - started))))
         finally:
-            waiter.close()
+            hub.leave(game_id)
             with _open_lock:
                 _open -= 1
 

@@ -1,15 +1,19 @@
 """How a live game's streams learn of new events, on one server or several.
 
-The record is always the database's event log (`events`): a stream reads the events after the
-last number it sent with one indexed query. Between two reads it waits:
+The record is always the database's event log (`events`), read by sequence number with one
+indexed query (the unique (game_id, seq) index). In each worker process one `Hub` thread reads
+the log of every game its streams follow and wakes them; the streams wait on it:
 
-- default set-up (no Redis): `POLL_SECONDS` (a quarter of a second), so a change reaches every
-  stream of every worker within about that much; the query is one index range scan on
-  (game_id, seq) that usually finds nothing.
+- default set-up (no Redis): the hub reads each followed game's log every `POLL_SECONDS` (a
+  quarter of a second), so a change made by another worker reaches every stream within about
+  that much; a change made in the same process wakes the hub at once (an `after_commit` hook).
+  One query per game and process every 250 ms, whatever the number of streams: 200 streams
+  polling the log each on their own made 800 queries and 800 thread wake-ups a second, which
+  took most of the two cores on SQLite (bench/live.py).
 - with `QUIZAPP_REDIS_URL`: each commit that logged an event publishes the game's channel
-  (`quizapp:live:<game id>`) and each stream blocks on its subscription, waking at once on any
-  server; it still reads the log (what it wakes for, and every `REDIS_POLL_SECONDS` in case a
-  message was lost), so a reconnecting stream resumes from the log as before.
+  (`quizapp:live:<game id>`); every process's hub listens to them all and reads the log at once
+  on any server's change, and every `REDIS_POLL_SECONDS` anyway in case a message was lost.
+  The log stays the record, so a reconnecting stream resumes from it as before.
 
 Streams end by themselves (`STREAM_SECONDS`, and at once when the worker is told to stop:
 `DRAINING`, set by gunicorn.conf.py's `worker_int`/`worker_abort`-style hooks), so a worker
@@ -18,17 +22,20 @@ can restart; the browser's EventSource reconnects and resumes from Last-Event-ID
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
+from collections import deque
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from quizapp.services.live.events import CHANGED_KEY
+from quizapp.extensions import db
+from quizapp.models import LiveEvent
+from quizapp.services.live.events import CHANGED_KEY, Event, events_after
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +46,9 @@ HEARTBEAT_SECONDS = 15.0
 RETRY_MILLISECONDS = 1000
 CHANNEL = "quizapp:live:{game_id}"
 REDIS_KEY = "quizapp_live_redis"
+HUB_KEY = "quizapp_live_hub"
+RECENT_EVENTS = 256
+_hubs_lock = threading.Lock()
 
 # Set when this worker process should stop: every stream then ends at its next wake.
 DRAINING = threading.Event()
@@ -67,9 +77,13 @@ def _announce(session: Session) -> None:
     if not changed:
         return
     try:
-        client = redis_client()
+        app = current_app._get_current_object()
     except RuntimeError:  # outside an app context (scripts): nothing to wake
         return
+    local = app.extensions.get(HUB_KEY)
+    if local is not None:
+        local.wake.set()  # this process's streams: at once
+    client = redis_client()
     if client is None:
         return
     for game_id in changed:
@@ -94,40 +108,148 @@ def redis_client() -> Any | None:
     return client
 
 
-class Waiter:
-    """What a stream waits on between two reads of the log: a sleep of `LIVE_POLL_SECONDS`,
-    or the game's Redis channel (woken by any server's commit; `REDIS_POLL_SECONDS` at most)."""
+class _Feed:
+    """What the hub knows of one game: the last event number seen, the latest events, the
+    streams following it, and the condition they wait on."""
 
-    def __init__(self, game_id: int) -> None:
-        self.poll = float(current_app.config.get("LIVE_POLL_SECONDS", POLL_SECONDS))
-        self.pubsub = None
-        client = redis_client()
-        if client is not None:
+    def __init__(self, last: int, lock: threading.Lock) -> None:
+        self.last = last
+        self.recent: deque[Event] = deque(maxlen=RECENT_EVENTS)
+        self.followers = 0
+        self.changed = threading.Condition(lock)
+
+
+class Hub:
+    """One per app and worker process: a single thread reads the log of every game that some
+    stream of this process follows, every `LIVE_POLL_SECONDS` (one indexed query per game, not
+    one per stream), and wakes those streams; a commit in this process, or a Redis message from
+    any server, wakes it at once. Streams then take their events from the hub's recent events
+    (or from the log, when they are further behind)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.poll = float(app.config.get("LIVE_POLL_SECONDS", POLL_SECONDS))
+        self.lock = threading.Lock()
+        self.feeds: dict[int, _Feed] = {}
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.listener: threading.Thread | None = None
+
+    def follow(self, game_id: int) -> _Feed:
+        """Start following a game (a stream opens); starts the hub's thread if needed."""
+        with self.lock:
+            feed = self.feeds.get(game_id)
+            if feed is None:
+                feed = _Feed(_last_seq(game_id), self.lock)
+                self.feeds[game_id] = feed
+            feed.followers += 1
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="live-hub", daemon=True)
+                self.thread.start()
+            if self.listener is None and self.app.config.get("REDIS_URL"):
+                self.listener = threading.Thread(
+                    target=self._listen, name="live-redis", daemon=True
+                )
+                self.listener.start()
+        return feed
+
+    def leave(self, game_id: int) -> None:
+        """A stream of the game closed; the game is forgotten when none is left."""
+        with self.lock:
+            feed = self.feeds.get(game_id)
+            if feed is not None:
+                feed.followers -= 1
+                if feed.followers <= 0:
+                    del self.feeds[game_id]
+
+    def wait(self, feed: _Feed, last: int, timeout: float) -> None:
+        """Block until the game has an event after `last`, the worker drains, or `timeout`."""
+        with feed.changed:
+            if feed.last <= last and not DRAINING.is_set():
+                feed.changed.wait(timeout)
+
+    def after(self, game_id: int, feed: _Feed, last: int) -> list[Event]:
+        """The events after `last`: from the recent ones when they reach back that far, else
+        read from the log."""
+        with self.lock:
+            recent = list(feed.recent)
+            newest = feed.last
+        if newest <= last:
+            return []
+        if recent and recent[0].seq <= last + 1:
+            return [event for event in recent if event.seq > last]
+        with self.app.app_context():
+            return events_after(game_id, last)
+
+    def _run(self) -> None:
+        while not DRAINING.is_set():
+            with self.lock:
+                if not self.feeds:  # no stream left: the thread ends (follow restarts it)
+                    self.thread = None
+                    return
+                followed = {game_id: feed.last for game_id, feed in self.feeds.items()}
+            for game_id, last in followed.items():
+                try:
+                    with self.app.app_context():
+                        new = events_after(game_id, last)
+                except Exception:  # the database is away: try again at the next poll
+                    log.warning("live: reading game %s's log failed", game_id, exc_info=True)
+                    continue
+                if not new:
+                    continue
+                with self.lock:
+                    feed = self.feeds.get(game_id)
+                    if feed is None:
+                        continue
+                    for event in new:
+                        if event.seq > feed.last:
+                            feed.recent.append(event)
+                            feed.last = event.seq
+                    feed.changed.notify_all()
+            self.wake.wait(REDIS_POLL_SECONDS if self.listener is not None else self.poll)
+            self.wake.clear()
+        with self.lock:
+            for feed in self.feeds.values():
+                feed.changed.notify_all()
+
+    def _listen(self) -> None:
+        """Redis: every server's commits wake this process's hub at once."""
+        while not DRAINING.is_set():
             try:
-                self.pubsub = client.pubsub(ignore_subscribe_messages=True)
-                self.pubsub.subscribe(CHANNEL.format(game_id=game_id))
+                with self.app.app_context():
+                    pubsub = redis_client().pubsub(ignore_subscribe_messages=True)
+                pubsub.psubscribe(CHANNEL.format(game_id="*"))
+                while not DRAINING.is_set():
+                    with self.lock:
+                        if not self.feeds:
+                            self.listener = None
+                            pubsub.close()
+                            return
+                    if pubsub.get_message(timeout=1.0) is not None:
+                        self.wake.set()
             except Exception:
-                log.warning("live: Redis subscription failed; polling", exc_info=True)
-                self.pubsub = None
+                log.warning("live: Redis subscription lost; polling", exc_info=True)
+                self.wake.set()
+                time.sleep(1.0)
 
-    def wait(self, limit: float) -> None:
-        """Wait until woken or `limit` seconds (at most one poll interval without Redis)."""
-        if self.pubsub is None:
-            time.sleep(max(0.0, min(self.poll, limit)))
-            return
-        try:
-            message = self.pubsub.get_message(timeout=max(0.0, min(REDIS_POLL_SECONDS, limit)))
-            # Drain what else arrived: one read of the log answers them all.
-            while message is not None:
-                message = self.pubsub.get_message(timeout=0)
-        except Exception:
-            log.warning("live: Redis wait failed; polling", exc_info=True)
-            self.close()
-            time.sleep(max(0.0, min(self.poll, limit)))
 
-    def close(self) -> None:
-        """Leave the channel."""
-        if self.pubsub is not None:
-            with contextlib.suppress(Exception):
-                self.pubsub.close()
-            self.pubsub = None
+def hub() -> Hub:
+    """The current app's hub in this process (made on first use, never at import)."""
+    app = current_app._get_current_object()
+    with _hubs_lock:
+        found = app.extensions.get(HUB_KEY)
+        if found is None:
+            found = Hub(app)
+            app.extensions[HUB_KEY] = found
+    return found
+
+
+def _last_seq(game_id: int) -> int:
+    with db.engine.connect() as connection:
+        return int(
+            connection.execute(
+                sa.select(sa.func.coalesce(sa.func.max(LiveEvent.seq), 0)).where(
+                    LiveEvent.game_id == game_id
+                )
+            ).scalar_one()
+        )
