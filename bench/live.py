@@ -368,7 +368,9 @@ def run(args: argparse.Namespace) -> int:
             now = time.perf_counter()
             if kind not in PLAYER_KINDS:
                 return  # another player joined: this player's page does not change
-            actions.put((now, next(counter), player, "stage", 0))
+            # As live.js: a question at once, other changes within a second at random.
+            spread = 0.0 if data.get("phase") == "question" else player.rng.uniform(0, 1.0)
+            actions.put((now + spread, next(counter), player, "stage", 0))
             if kind == "next" and data.get("phase") == "question":
                 think = player.rng.uniform(*THINK)
                 actions.put((now + think, next(counter), player, "answer", data["position"]))

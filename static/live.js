@@ -83,26 +83,21 @@
     for (var i = 0; i < buttons.length; i += 1) {
       buttons[i].disabled = true;
     }
-    fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+    // X-Live-Stage: the reply is the new stage itself, with what became of the answer.
+    fetch(form.action, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-Live-Stage": "1" }
+    })
       .then(function (response) {
+        if (!response.ok) {
+          throw new Error(String(response.status));
+        }
         return response.text();
       })
       .then(function (html) {
-        var page = new DOMParser().parseFromString(html, "text/html");
-        var next = page.getElementById("live-stage");
-        var flashes = page.querySelector(".flashes");
-        var here = document.querySelector(".flashes");
-        if (here) {
-          here.remove();
-        }
-        if (flashes) {
-          stage.parentNode.insertBefore(document.importNode(flashes, true), stage);
-        }
-        if (next) {
-          show(next.innerHTML);
-        } else {
-          refresh();
-        }
+        show(html);
       })
       .catch(function () {
         form.submit();
@@ -117,9 +112,20 @@
   var source = new EventSource(eventsUrl);
   // The events this page changes with (a player's page not with every other player joining).
   var kinds = (stage.getAttribute("data-live-kinds") || "").split(" ");
+  // A question is fetched at once; the other changes (answers shown, leaderboard, end) a
+  // moment later at random within SPREAD_MS, so that a class's phones do not all ask the
+  // server in the same instant.
+  var SPREAD_MS = stage.hasAttribute("data-live-spread") ? 1000 : 0;
   for (var k = 0; k < kinds.length; k += 1) {
     source.addEventListener(kinds[k], function (event) {
-      refresh();
+      var data = {};
+      try {
+        data = JSON.parse(event.data);
+      } catch (error) {
+        data = {};
+      }
+      var wait = data.phase === "question" ? 0 : Math.random() * SPREAD_MS;
+      window.setTimeout(refresh, wait);
       if (event.type === "end") {
         source.close();
       }

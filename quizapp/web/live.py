@@ -458,13 +458,26 @@ def answer(pin: str):
     if not form.validate_on_submit():
         flash(_("Choose or type an answer."), "error")
         return redirect(url_for("live.play", pin=pin))
+    message = None
     try:
         receipt = players.answer(
             game.id, player.id, form.position.data, form.answer.data.strip(), _viewer()
         )
     except games.LiveError as error:
-        flash(str(error), "error")
+        message = (str(error), "error")
     else:
         if not receipt.first:
-            flash(_("You had already answered this question; your first answer counts."), "info")
+            message = (
+                _("You had already answered this question; your first answer counts."),
+                "info",
+            )
+    if request.headers.get("X-Live-Stage"):
+        # live.js: the new stage at once, with what became of the answer (no redirect).
+        db.session.refresh(game)
+        db.session.refresh(player)
+        return render_template(
+            "live/_play_stage.html", message=message, **play_context(game, player)
+        )
+    if message:
+        flash(*message)
     return redirect(url_for("live.play", pin=pin))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,9 +112,33 @@ def _store_state(game: LiveGame, state: core.GameState) -> None:
     game.skipped = list(state.skipped)
 
 
+# A game's questions never change once frozen: each process keeps the latest games' questions
+# parsed, so the pages and answers of a running game do not read and parse the frozen JSON
+# (some 2 kB a question, with its passage) on every request. Keyed by the database too.
+_QUESTIONS_KEPT = 32
+_questions: OrderedDict[tuple[str, int, Any], list[Question]] = OrderedDict()
+_questions_lock = threading.Lock()
+
+
+def questions_of(game: LiveGame) -> list[Question]:
+    """The game's frozen questions, parsed (cached per process, see `_questions`)."""
+    key = (str(db.engine.url), game.id, game.created_at)
+    with _questions_lock:
+        found = _questions.get(key)
+        if found is not None:
+            _questions.move_to_end(key)
+            return found
+    parsed = [Question.from_dict(frozen) for frozen in game.questions]
+    with _questions_lock:
+        _questions[key] = parsed
+        while len(_questions) > _QUESTIONS_KEPT:
+            _questions.popitem(last=False)
+    return parsed
+
+
 def question_at(game: LiveGame, position: int) -> Question:
     """The frozen question at a 1-based position."""
-    return Question.from_dict(game.questions[position - 1])
+    return questions_of(game)[position - 1]
 
 
 # ---------------------------------------------------------------------------------------------

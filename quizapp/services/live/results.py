@@ -198,12 +198,14 @@ def question_summaries(game: LiveGame) -> list[QuestionSummary]:
     asked = set(core.asked_positions(_state(game)))
     skipped = set(game.skipped or ())
     summaries = []
-    for index, frozen in enumerate(game.questions, start=1):
+    from quizapp.services.live.games import questions_of
+
+    for index, question in enumerate(questions_of(game), start=1):
         answered, right, mean = counts.get(index, (0, 0, None))
         summaries.append(
             QuestionSummary(
                 index,
-                Question.from_dict(frozen),
+                question,
                 index in asked,
                 index in skipped,
                 answered,
