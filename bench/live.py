@@ -98,6 +98,7 @@ class Player:
         self.acked: set[int] = set()
         self.answered: set[int] = set()
         self.last_seq = 0
+        self.last_stage = ""
 
     def log_in(self) -> None:
         page = PageParser(self.client.request("login_page", "GET", "/login").body)
@@ -170,13 +171,17 @@ class Player:
                 arrivals.reconnects += 1
 
     def stage(self) -> str:
-        return self.client.request("stage", "GET", f"/live/{self.pin}/play?stage=1").body
+        self.last_stage = self.client.request("stage", "GET", f"/live/{self.pin}/play?stage=1").body
+        return self.last_stage
 
     def answer(self, position: int) -> None:
-        """Fetch the stage (as live.js does) and answer the open question with a random option."""
+        """Answer the open question with a random option from the stage the question's event
+        fetched (as live.js does; fetched here only if that has not come back yet)."""
         if position in self.answered:
             return
-        body = self.stage()
+        body = self.last_stage
+        if f'name="position" value="{position}"' not in body:
+            body = self.stage()
         form = PageParser(body).form(lambda f: f.action == f"/live/{self.pin}/answer")
         if form is None:
             return  # no longer open (everyone answered, or the time was up)
@@ -192,7 +197,19 @@ class Player:
         choice = html.unescape(self.rng.choice(options))
         self.answered.add(position)
         fields = [("csrf_token", token), ("position", str(position)), ("answer", choice)]
-        self.client.request("answer", "POST", f"/live/{self.pin}/answer", fields, expect=302)
+        # As live.js: the reply is the new stage (200), not a redirect.
+        reply = self.client.request(
+            "answer",
+            "POST",
+            f"/live/{self.pin}/answer",
+            fields,
+            expect=200,
+            headers={"X-Live-Stage": "1"},
+        )
+        self.last_stage = reply.body
+        if 'class="flash error"' in reply.body:
+            self.client.stats.error("answer", f"refused: {load.page_problem(reply.body)}")
+            return
         self.acked.add(position)
 
 

@@ -210,6 +210,11 @@ def screen_context(game: LiveGame) -> dict[str, Any]:
     return context
 
 
+def _time_is_up(game: LiveGame) -> bool:
+    """Whether the game's open question has run out of time (read from the row loaded)."""
+    return core.time_is_up(games.state_of(game), utcnow())
+
+
 def _whole(seconds: float | None) -> int | None:
     return None if seconds is None else int(-(-seconds // 1))
 
@@ -220,9 +225,8 @@ def screen(game_id: int):
     """The projected screen of the teacher's game (the whole page, or its stage alone for
     live.js with `?stage=1`). Showing it also reveals a question whose time is up."""
     game = games.teacher_game(current_user, game_id)
-    if game.phase == core.QUESTION and games.reveal_if_due(game.id, game.position):
-        game = games.teacher_game(current_user, game_id)
-    db.session.refresh(game)
+    if _time_is_up(game) and games.reveal_if_due(game.id, game.position):
+        db.session.refresh(game)
     template = "live/_screen_stage.html" if request.args.get("stage") else "live/screen.html"
     return render_template(template, **screen_context(game))
 
@@ -431,7 +435,7 @@ def play(pin: str):
     player = _player_of(game)
     if player is None:
         return redirect(url_for("live.join_link", pin=pin))
-    if game.phase == core.QUESTION and games.reveal_if_due(game.id, game.position):
+    if _time_is_up(game) and games.reveal_if_due(game.id, game.position):
         db.session.refresh(game)
     template = "live/_play_stage.html" if request.args.get("stage") else "live/play.html"
     return render_template(template, **play_context(game, player))
