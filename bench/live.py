@@ -71,6 +71,7 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 THINK = (0.5, 3.0)
 # The events a player's page follows (static/live.js, data-live-kinds on the player page).
 PLAYER_KINDS = {"next", "pause", "resume", "skip", "reveal", "end", "removed"}
+PLAYER_IGNORED = {"leaderboard"}  # data-live-ignore
 
 
 @dataclass
@@ -383,8 +384,10 @@ def run(args: argparse.Namespace) -> int:
 
         def on_event(player: Player, kind: str, data: dict) -> None:
             now = time.perf_counter()
-            if kind not in PLAYER_KINDS:
-                return  # another player joined: this player's page does not change
+            if kind not in PLAYER_KINDS or data.get("phase") in PLAYER_IGNORED:
+                # Another player joined, or the leaderboard (the phone shows its rank from the
+                # reveal on): this player's page does not change.
+                return
             # As live.js: a question at once, other changes within a second at random.
             spread = 0.0 if data.get("phase") == "question" else player.rng.uniform(0, 1.0)
             actions.put((now + spread, next(counter), player, "stage", 0))

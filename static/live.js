@@ -116,6 +116,8 @@
   // moment later at random within SPREAD_MS, so that a class's phones do not all ask the
   // server in the same instant.
   var SPREAD_MS = stage.hasAttribute("data-live-spread") ? 1000 : 0;
+  // Phases whose view this page already shows (a phone shows its rank with the answer).
+  var ignored = (stage.getAttribute("data-live-ignore") || "").split(" ");
   for (var k = 0; k < kinds.length; k += 1) {
     source.addEventListener(kinds[k], function (event) {
       var data = {};
@@ -123,6 +125,9 @@
         data = JSON.parse(event.data);
       } catch (error) {
         data = {};
+      }
+      if (ignored.indexOf(data.phase) >= 0) {
+        return;
       }
       var wait = data.phase === "question" ? 0 : Math.random() * SPREAD_MS;
       window.setTimeout(refresh, wait);

@@ -88,6 +88,7 @@ def test_a_teacher_and_three_players_play_live(live_server, browser):
             expect(page.locator(".verdict")).to_be_visible()
         teacher.get_by_role("button", name="Leaderboard").click()
         expect(teacher.locator("table.live-top")).to_be_visible()
+        # The phones showed their rank with the answer, and keep it through the leaderboard.
         expect(ana.locator(".stage")).to_contain_text("You are number")
         teacher.get_by_role("button", name="End the game").click()
         expect(teacher.locator("ol.live-podium")).to_be_visible()
