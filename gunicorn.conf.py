@@ -19,10 +19,11 @@ of each worker for pages whatever happens: a stream beyond it is told to retry (
 does, after 3 s, most likely on the other worker).
 
 Restarts: streams end by themselves after QUIZAPP_LIVE_STREAM_SECONDS (120 s) and send a
-heartbeat comment every 15 s; when a worker is told to stop (SIGTERM, a reload, max_requests),
-`worker_exit`'s sibling hook below sets the live transport's DRAINING flag so every stream
-returns at its next wake (at most a quarter of a second) and the browser reconnects to a
-worker that is running, resuming from its last event id.
+heartbeat comment every 15 s; when a worker is told to stop (SIGTERM: a restart, a reload, a
+deploy), the handler installed by `post_worker_init` below first sets the live transport's
+DRAINING flag, so every stream of the worker returns at once (its wait is woken) and the
+browser reconnects to a worker that is running, resuming from its last event id; the worker
+then stops within `graceful_timeout`.
 """
 
 import os
@@ -40,7 +41,7 @@ raw_env = [f"QUIZAPP_LIVE_MAX_STREAMS={max(threads - PAGE_THREADS, 1)}"]
 def _drain(worker) -> None:
     from quizapp.services.live import transport
 
-    transport.DRAINING.set()
+    transport.drain()
 
 
 def post_worker_init(worker):

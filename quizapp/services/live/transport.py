@@ -15,9 +15,9 @@ the log of every game its streams follow and wakes them; the streams wait on it:
   on any server's change, and every `REDIS_POLL_SECONDS` anyway in case a message was lost.
   The log stays the record, so a reconnecting stream resumes from it as before.
 
-Streams end by themselves (`STREAM_SECONDS`, and at once when the worker is told to stop:
-`DRAINING`, set by gunicorn.conf.py's `worker_int`/`worker_abort`-style hooks), so a worker
-can restart; the browser's EventSource reconnects and resumes from Last-Event-ID.
+Streams end by themselves (`STREAM_SECONDS`), and at once when their worker is told to stop
+(`drain`, called by gunicorn.conf.py's SIGTERM handler), so a worker can restart; the
+browser's EventSource reconnects and resumes from Last-Event-ID.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections import deque
 from typing import Any
 
@@ -49,6 +50,7 @@ REDIS_KEY = "quizapp_live_redis"
 HUB_KEY = "quizapp_live_hub"
 RECENT_EVENTS = 256
 _hubs_lock = threading.Lock()
+_HUBS: weakref.WeakSet[Hub] = weakref.WeakSet()
 
 # Set when this worker process should stop: every stream then ends at its next wake.
 DRAINING = threading.Event()
@@ -134,6 +136,7 @@ class Hub:
         self.wake = threading.Event()
         self.thread: threading.Thread | None = None
         self.listener: threading.Thread | None = None
+        _HUBS.add(self)
 
     def follow(self, game_id: int) -> _Feed:
         """Start following a game (a stream opens); starts the hub's thread if needed."""
@@ -231,6 +234,14 @@ class Hub:
                 log.warning("live: Redis subscription lost; polling", exc_info=True)
                 self.wake.set()
                 time.sleep(1.0)
+
+
+def drain() -> None:
+    """This worker is stopping: every stream of every hub returns now (their hubs wake, see
+    DRAINING, wake their streams and stop)."""
+    DRAINING.set()
+    for each in list(_HUBS):
+        each.wake.set()
 
 
 def hub() -> Hub:
