@@ -34,6 +34,7 @@ from quizapp.services.live import events
 from quizapp.services.live.games import (
     LiveError,
     locked_game,
+    question_at,
     reveal_if_due,
     scoring_of,
     state_of,
@@ -241,8 +242,6 @@ def answer(
     stored = _stored(player_id, position)
     if stored is not None:
         return stored
-    from quizapp.services.live.games import question_at
-
     question = question_at(game, position)
     result = check_answer(question, given)
     scoring = scoring_of(game)

@@ -16,6 +16,7 @@ from quizapp.core.live_spread import CHOICE_TYPES, Spread, choice_spread, typed_
 from quizapp.core.question_types import Question
 from quizapp.extensions import db
 from quizapp.models import LiveAnswer, LiveGame, LivePlayer
+from quizapp.services.live.games import questions_of, state_of
 
 
 @dataclass(frozen=True)
@@ -198,8 +199,6 @@ def question_summaries(game: LiveGame) -> list[QuestionSummary]:
     asked = set(core.asked_positions(_state(game)))
     skipped = set(game.skipped or ())
     summaries = []
-    from quizapp.services.live.games import questions_of
-
     for index, question in enumerate(questions_of(game), start=1):
         answered, right, mean = counts.get(index, (0, 0, None))
         summaries.append(
@@ -217,8 +216,6 @@ def question_summaries(game: LiveGame) -> list[QuestionSummary]:
 
 
 def _state(game: LiveGame) -> core.GameState:
-    from quizapp.services.live.games import state_of
-
     return state_of(game)
 
 
