@@ -37,8 +37,10 @@ browser:
 setup: install
 	$(FLASK) setup
 
+# gunicorn.conf.py: gthread workers, so that live games' open event streams (one per player)
+# never take the threads pages need (see docs/deploy.md).
 run: setup
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --no-control-socket 'quizapp:create_app()'
+	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --no-control-socket 'quizapp:create_app()'
 
 dev: setup
 	$(FLASK) run --debug --port $(PORT)

@@ -268,8 +268,11 @@ class Client:
         fields: Iterable[tuple[str, str]] | None = None,
         expect: int = 200,
         due: float | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Reply:
         """Send one request, time it, and count it as a success or an error (then raise).
+
+        `headers`: extra request headers (bench/live.py's answers ask for the new stage).
 
         `due` (a `time.perf_counter()` value): when the request was meant to leave. An
         open-loop driver passes it so that the latency runs from then, not from when a client
@@ -279,7 +282,7 @@ class Client:
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise DeadlineReached
-        headers = {"Connection": "close"}
+        headers = {"Connection": "close", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         body = None

@@ -44,6 +44,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=current_language, timezone_selector=current_timezone)
 
     from quizapp import cli
+    from quizapp.services.live import transport
+
+    transport.install(app)
     from quizapp.services import search  # noqa: F401  (registers the passage-search DDL)
     from quizapp.web import setup
 

@@ -67,6 +67,9 @@ class Site:
     assignment_id: int = 0
     assignment_attempt: int = 0
     report_assignment_id: int = 0
+    live_game_id: int = 0  # a live game asking its first question, the learner in it
+    live_pin: str = ""
+    live_reveal_id: int = 0  # a live game showing its first question's answers
 
     def url(self, path: str) -> str:
         """The full address of a path on the served app."""
@@ -315,9 +318,34 @@ def prepare(app, folder: Path) -> Site:
         site.report_assignment_id = _answered_assignment(
             teacher, school_class, founding, [student, spare]
         )
+        _live_games(site, teacher, student, spare, founding)
     site.gift_file = folder / "old-questions.gift"
     site.gift_file.write_text(GIFT, encoding="utf-8")
     return site
+
+
+def _live_games(site: Site, teacher, student, spare, founding) -> None:
+    """Two live games: one asking its first question with the learner in it, one showing how
+    its first question was answered."""
+    from quizapp.extensions import db
+    from quizapp.services.live import games, players
+
+    settings = games.GameSettings(seconds=240, guests=True)
+    asking = games.create_from_bank(teacher, founding, "en", ["mcq", "tf"], 3, settings, seed=4)
+    db.session.commit()
+    players.join(asking.id, student)
+    players.join(asking.id, None, "Zorro")
+    games.teacher_move(teacher, asking.id, "next", "lobby", 0)
+    site.live_game_id, site.live_pin = asking.id, asking.pin
+    shown = games.create_from_bank(teacher, founding, "en", ["mcq"], 3, settings, seed=6)
+    db.session.commit()
+    for learner in (student, spare):
+        players.join(shown.id, learner)
+    games.teacher_move(teacher, shown.id, "next", "lobby", 0)
+    question = games.question_at(shown, 1)
+    players.answer(shown.id, players.player_for(shown, student, None).id, 1, question.key, student)
+    games.teacher_move(teacher, shown.id, "next", "question", 1)
+    site.live_reveal_id = shown.id
 
 
 def set_language(site: Site, language: str) -> None:
@@ -430,6 +458,10 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
     page.goto(site.url(f"/attempts/{site.assignment_attempt}/q/{position}"))
     answer_in_browser(page)
     yield "assignment-answer-recorded"
+    page.goto(site.url("/live"))
+    yield "live-join"
+    page.goto(site.url(f"/live/{site.live_pin}/play"))
+    yield "live-play"
     page.goto(site.url("/join"))
     yield "join"
     page.goto(site.url(f"/join/{site.other_class_code}"))
@@ -518,6 +550,14 @@ def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     page.locator("table.fading-facts a").first.click()
     page.wait_for_load_state()
     yield "source-of-fading-fact"
+    page.goto(site.url("/live/new"))
+    yield "live-new"
+    page.goto(site.url(f"/live/games/{site.live_game_id}/screen"))
+    yield "live-screen-question"
+    page.goto(site.url(f"/live/games/{site.live_reveal_id}/screen"))
+    yield "live-screen-reveal"
+    page.goto(site.url(f"/live/games/{site.live_reveal_id}/results"))
+    yield "live-results"
     page.goto(site.url(f"/history/{site.student_id}"))
     yield "learner-history"
     page.goto(site.url(f"/attempts/{site.finished_attempt}"))

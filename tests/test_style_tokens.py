@@ -14,27 +14,31 @@ import pytest
 
 STYLE = Path(__file__).resolve().parent.parent / "static" / "style.css"
 # (text or mark, background): text must reach 4.5:1.
-TEXT_PAIRS = [
-    (ink, background)
-    for background in ("bg", "surface", "surface-2")
-    for ink in ("ink", "muted", "accent", "right", "wrong", "partly", "flag", "danger")
-] + [
-    ("accent-ink", "accent"),
-    ("accent-ink", "accent-hover"),
-    ("accent-hover", "surface"),
-    ("accent", "accent-soft"),
-    ("ink", "accent-soft"),
-    ("danger-ink", "danger"),
-    ("right", "right-bg"),
-    ("wrong", "wrong-bg"),
-    ("partly", "partly-bg"),
-    ("ink", "right-bg"),
-    ("ink", "wrong-bg"),
-    ("ink", "partly-bg"),
-    ("mark-ink", "mark"),
-    ("ink", "target"),
-    ("accent", "target"),
-]
+TEXT_PAIRS = (
+    [
+        (ink, background)
+        for background in ("bg", "surface", "surface-2")
+        for ink in ("ink", "muted", "accent", "right", "wrong", "partly", "flag", "danger")
+    ]
+    + [
+        ("accent-ink", "accent"),
+        ("accent-ink", "accent-hover"),
+        ("accent-hover", "surface"),
+        ("accent", "accent-soft"),
+        ("ink", "accent-soft"),
+        ("danger-ink", "danger"),
+        ("right", "right-bg"),
+        ("wrong", "wrong-bg"),
+        ("partly", "partly-bg"),
+        ("ink", "right-bg"),
+        ("ink", "wrong-bg"),
+        ("ink", "partly-bg"),
+        ("mark-ink", "mark"),
+        ("ink", "target"),
+        ("accent", "target"),
+    ]
+    + [("answer-ink", f"answer-{n}") for n in range(6)]
+)
 # Borders of controls and the focus ring: 3:1 (WCAG 1.4.11).
 NON_TEXT_PAIRS = [
     (line, background)

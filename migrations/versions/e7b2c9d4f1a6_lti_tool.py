@@ -2,7 +2,7 @@
 contexts, resource links and grades to send (issue 14, points 6-9)
 
 Revision ID: e7b2c9d4f1a6
-Revises: c4f8a2d6e913
+Revises: a9e4c7b2d5f1
 Create Date: 2026-12-01 00:20:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e7b2c9d4f1a6'
-down_revision = 'c4f8a2d6e913'
+down_revision = 'a9e4c7b2d5f1'
 branch_labels = None
 depends_on = None
 

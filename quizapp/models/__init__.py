@@ -22,6 +22,7 @@ from quizapp.models.classes import (
     RegradeLog,
     SchoolClass,
 )
+from quizapp.models.live import LiveAnswer, LiveEvent, LiveGame, LivePlayer
 from quizapp.models.lti import (
     LtiContext,
     LtiDeployment,
@@ -55,6 +56,10 @@ __all__ = [
     "Fact",
     "FactCard",
     "FactReview",
+    "LiveAnswer",
+    "LiveEvent",
+    "LiveGame",
+    "LivePlayer",
     "LtiContext",
     "LtiDeployment",
     "LtiGradeSync",

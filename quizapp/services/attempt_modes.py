@@ -1,6 +1,6 @@
 """What kind of sitting an attempt is: a quiz (the learner's own, an assignment's, or a practice
-of what an earlier attempt missed) or a spaced-practice session (`services.practice`), told by
-`Attempt.settings["mode"]`.
+of what an earlier attempt missed), a spaced-practice session (`services.practice`) or a live
+class game's answers (`services.live`, scored as a quiz), told by `Attempt.settings["mode"]`.
 
 A practice session asks the facts the learner is most likely to have forgotten, hardest
 first, and facts never seen: its score says how a review went, not how well the bank is
@@ -19,6 +19,9 @@ import sqlalchemy as sa
 from quizapp.models import Attempt
 
 PRACTICE = "practice"
+# A logged-in player's answers in a live class game (services.live): a quiz in its history,
+# answered only through the game while it runs (the quiz pages send the learner there).
+LIVE = "live"
 
 
 def mode_of(settings: dict[str, Any] | None) -> str:
@@ -29,6 +32,16 @@ def mode_of(settings: dict[str, Any] | None) -> str:
 def is_practice(attempt: Attempt) -> bool:
     """Whether the attempt is a spaced-practice session."""
     return mode_of(attempt.settings) == PRACTICE
+
+
+def is_live(attempt: Attempt) -> bool:
+    """Whether the attempt keeps a learner's answers in a live game."""
+    return mode_of(attempt.settings) == LIVE
+
+
+def live_clause() -> sa.ColumnElement[bool]:
+    """A SQL condition on Attempt: live games' attempts only."""
+    return _mode() == LIVE
 
 
 def _mode() -> sa.ColumnElement[str]:

@@ -322,6 +322,9 @@ def question(attempt_id: int, position: int):
     page = attempts.question_page(current_user, attempt_id, position)
     if page is None:
         abort(404)
+    if page.attempt.live_game is not None and page.attempt.finished_at is None:
+        # A live game's questions are answered in the game, at the teacher's pace.
+        return redirect(url_for("live.game_player", game_id=page.attempt.live_game))
     question = attempts.frozen_question(page.item)
     if page.response is None and page.attempt.finished_at is None:
         form = answer_form(question)

@@ -36,6 +36,8 @@ def register(app: Flask) -> None:
         gradebook,
         history,
         i18n,
+        live,
+        live_stream,
         lti,
         lti_admin,
         numbers,
@@ -47,6 +49,7 @@ def register(app: Flask) -> None:
         teach,
     )
 
+    del live_stream  # imported for its routes on live.bp
     formatting.install(app)
     numbers.install(app)  # before any route is added: every <int:...> is then bounded
     blueprints = (
@@ -62,6 +65,7 @@ def register(app: Flask) -> None:
         assignments.bp,
         assignment_reports.bp,
         gradebook.bp,
+        live.bp,
         admin.bp,
         lti.bp,
         lti_admin.bp,

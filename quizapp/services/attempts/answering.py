@@ -39,6 +39,7 @@ class AttemptState:
     deadline: dt.datetime | None
     finished_at: dt.datetime | None
     assignment_id: int | None = None  # the assignment it answers (its review rules apply)
+    live_game: int | None = None  # the live game whose answers it keeps (answered there only)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def _question_page_statement() -> sa.Select:
             _attempts.c.deadline,
             _attempts.c.finished_at,
             _attempts.c.assignment_id,
+            _attempts.c.settings,
             _items.c.id.label("item_id"),
             _items.c.question,
             _items.c.shown_at,
@@ -173,12 +175,21 @@ def question_page(user: User, attempt_id: int, position: int) -> QuestionPage | 
             row.deadline,
             row.finished_at,
             row.assignment_id,
+            _live_game(row.settings),
         ),
         item=ItemState(row.item_id, position, row.question, row.shown_at, bool(row.flagged)),
         response=response,
         total=row.total,
         next_position=row.next_open,
     )
+
+
+def _live_game(settings: dict[str, Any] | None) -> int | None:
+    """The live game an attempt's settings name, when it keeps a game's answers."""
+    if not settings or settings.get("mode") != "live":
+        return None
+    game = settings.get("live_game")
+    return game if isinstance(game, int) else None
 
 
 @dataclass(frozen=True)

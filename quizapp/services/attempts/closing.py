@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Bank, Response, User, utcnow
+from quizapp.services.attempt_modes import live_clause
 from quizapp.services.attempts.access import _attempts, attempt_for
 from quizapp.services.attempts.errors import QuizError
 from quizapp.services.lti import grades as lti_grades
@@ -109,6 +110,8 @@ def unfinished_attempts(user: User) -> list[OpenAttempt]:
             Attempt.user_id == user.id,
             Attempt.finished_at.is_(None),
             Attempt.assignment_id.is_(None),
+            # A live game's attempt is answered in the game, never resumed from here.
+            ~live_clause(),
         )
         .order_by(Attempt.started_at.desc(), Attempt.id.desc())
         .limit(10)
