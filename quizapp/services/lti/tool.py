@@ -137,9 +137,7 @@ def login_redirect(params: dict[str, str], launch_url: str) -> str:
         raise LaunchRefused("no_platform")
     state = "state-" + secrets.token_urlsafe(24)
     nonce = secrets.token_urlsafe(24)
-    launch_values.put(
-        "state:" + state, {"nonce": nonce, "platform_id": platform.id}, STATE_SECONDS
-    )
+    launch_values.put("state:" + state, {"nonce": nonce, "platform_id": platform.id}, STATE_SECONDS)
     query = {
         "scope": "openid",
         "response_type": "id_token",
