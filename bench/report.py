@@ -84,7 +84,9 @@ def database(kind: str, pg_url: str) -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
-        yield pg_url.rsplit("/", 1)[0] + "/" + name
+        # Parallel query off: a parallel worker's CPU time is gone with it (see ServerCpu).
+        options = "?options=-c%20max_parallel_workers_per_gather%3D0"
+        yield pg_url.rsplit("/", 1)[0] + "/" + name + options
     finally:
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -233,20 +235,66 @@ def _answer(rng, bank_id, assignment_id, frozen, first_user, start, size, item_i
     return item_id
 
 
-def timed(call: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
-    """(median seconds over `repeat` runs, median seconds of this process's CPU over them,
-    peak MiB Python allocated during one run).
+def _cpu_seconds(pid: int) -> float:
+    """Seconds process `pid` has run on a CPU, from /proc/<pid>/schedstat (nanoseconds: finer
+    than /proc/<pid>/stat's clock ticks); 0.0 when the process is gone."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
-    The CPU time counts SQLite's work too (it runs in this process), but not what other
-    processes take of a shared machine: on SQLite it is the steadier figure when the cores are
-    busy. On PostgreSQL the queries run in the server, so it counts only the Python side."""
-    call()  # warm the caches (statements, bank pool)
+
+class ServerCpu:
+    """The CPU time PostgreSQL's backends spend for this benchmark's database: the sum over
+    the backends connected to it (pg_stat_activity, the measuring connection left out) of
+    their /proc CPU time. The server runs on this machine, so /proc is readable; the figure
+    counts only work done for these queries, not what other processes take of the cores,
+    which makes it the steady figure on a shared machine (as this process's CPU time is for
+    SQLite). Parallel query is turned off for the run (see `database`), as parallel workers
+    end with their query and their CPU time could not be read."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+
+    def _backends(self) -> list[int]:
+        with self.engine.connect() as connection:
+            return list(
+                connection.scalars(
+                    sa.text(
+                        "SELECT pid FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+            )
+
+    def total(self) -> float:
+        """Seconds of CPU the database's backends have used so far."""
+        return sum(_cpu_seconds(pid) for pid in self._backends())
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def timed(
+    call: Callable[[], Any], repeat: int, server: ServerCpu | None = None
+) -> tuple[float, float, float]:
+    """(median seconds over `repeat` runs, median seconds of CPU over them, peak MiB Python
+    allocated during one run).
+
+    The CPU time is this process's (SQLite's work included, as it runs in this process), plus
+    on PostgreSQL the server's backends' (`server`): neither counts what other processes take
+    of a shared machine, so it is the steadier figure when the cores are busy. A connection
+    a call opens in the pool stays open after it (the pool keeps it), so its backend is
+    counted across the call."""
+    call()  # warm the caches (statements, bank pool) and open the pool's connections
     times, cpu = [], []
     for _ in range(repeat):
+        server_start = server.total() if server else 0.0
         start, start_cpu = time.perf_counter(), time.process_time()
         call()
         times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
+        used = time.process_time() - start_cpu
+        cpu.append(used + (server.total() - server_start if server else 0.0))
     tracemalloc.start()
     call()
     _, peak = tracemalloc.get_traced_memory()
@@ -380,14 +428,17 @@ def main() -> None:
                 flush=True,
             )
             figures[size] = {}
+            server = ServerCpu(url) if args.database == "postgresql" else None
             for name, call in measures(app, ids).items():
-                seconds, cpu, peak = timed(call, args.repeat)
+                seconds, cpu, peak = timed(call, args.repeat, server)
                 figures[size][name] = (seconds, cpu, peak)
                 print(
                     f"  {name:28} {seconds * 1000:9.1f} ms   cpu {cpu * 1000:9.1f} ms   "
                     f"peak {peak:7.1f} MiB",
                     flush=True,
                 )
+            if server:
+                server.close()
             with app.app_context():
                 db.engine.dispose()
     if len(sizes) >= 2:
@@ -402,7 +453,9 @@ def main() -> None:
                 f"memory x{peak / max(base_peak, 1e-9):5.2f}"
             )
         if args.database == "postgresql":
-            print("  (cpu: this process only; the queries' own work is in the server's)")
+            print(
+                "  (cpu: this process and the database's PostgreSQL backends, parallel query off)"
+            )
     if not args.skip_history:
         history = history_timing(args.database, args.pg_url, args.repeat)
         for reader in ("learner", "teacher"):

@@ -38,6 +38,11 @@ DEFAULTS: dict[str, Any] = {
     "TIMEZONE": "UTC",
     # Seconds after a timed attempt's deadline during which an answer still counts.
     "DEADLINE_GRACE_SECONDS": 30,
+    # PostgreSQL's work_mem for the transactions of the teacher's large reports (item
+    # analysis, what the class misses, the gradebook and answer downloads): enough for their
+    # groupings to be hashed in memory at a million responses instead of sorted through disk
+    # (quizapp.database.for_large_report). Other requests keep the server's setting.
+    "REPORT_WORK_MEM": "128MB",
 }
 
 

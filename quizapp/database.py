@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import sqlite3
 from typing import Any
 
+import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -83,6 +86,29 @@ def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         connection.exec_driver_sql("BEGIN")
+
+
+WORK_MEM = re.compile(r"\d{1,7}\s*(kB|MB|GB)")
+
+
+def for_large_report() -> None:
+    """Let the current transaction's sorts and hashes use the REPORT_WORK_MEM setting
+    (PostgreSQL's `work_mem`, "128MB" by default) instead of the server's (4 MB by default).
+
+    A report over a million responses groups them by item or by learner and fact; with 4 MB
+    PostgreSQL plans sorts that spill to disk (external merge) and hash tables in batches,
+    and the report's time grows faster than its responses. With room to hash in memory the
+    grouping is one pass. `set_config(..., true)` is SET LOCAL: it ends with the transaction,
+    so no other request of the connection is affected. Nothing happens on SQLite, which has
+    no such setting (its sorter is bounded by the page cache).
+
+    Raises ValueError when REPORT_WORK_MEM is not a size such as "64MB" (kB, MB or GB)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    value = str(current_app.config.get("REPORT_WORK_MEM") or "").strip()
+    if not WORK_MEM.fullmatch(value):
+        raise ValueError(f"REPORT_WORK_MEM must be a size such as 128MB, not {value!r}")
+    db.session.execute(sa.select(sa.func.set_config("work_mem", value.replace(" ", ""), True)))
 
 
 def _is_sqlite(dbapi_connection: Any) -> bool:

@@ -16,8 +16,10 @@ import datetime as dt
 import random
 
 import pytest
+import sqlalchemy as sa
 
 from quizapp.core.grading import GRADING_METHODS, GradedAttempt, final_grade
+from quizapp.database import for_large_report
 from quizapp.extensions import db
 from quizapp.models import Assignment, Attempt, Bank, ClassMembership, SchoolClass, User
 from quizapp.services import assignment_reports, classes, gradebook
@@ -250,3 +252,37 @@ def test_the_statistics_read_each_current_learners_first_or_every_finished_attem
                 db.session.get(Assignment, assignment_id), which
             )
             assert set(db.session.scalars(db.select(chosen.c.id))) == want
+
+
+def _work_mem() -> str | None:
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return db.session.scalar(sa.text("SHOW work_mem"))
+
+
+def test_large_reports_get_their_work_mem_for_their_transaction_only(app):
+    """On PostgreSQL a report's transaction hashes its groupings in REPORT_WORK_MEM (not the
+    server's 4 MB, which made a million responses sort through disk); the next transaction
+    has the server's setting back. SQLite has no such setting: nothing is sent."""
+    with app.app_context():
+        before = _work_mem()
+        for_large_report()
+        inside = _work_mem()
+        db.session.rollback()
+        after = _work_mem()
+    if before is None:
+        assert inside is None and after is None
+    else:
+        assert inside == "128MB"
+        assert after == before != "128MB"
+
+
+@pytest.mark.parametrize("value", ["", "lots", "64", "1; DROP TABLE users", "64TB"])
+def test_a_work_mem_that_is_not_a_size_is_refused_with_its_value(app, value):
+    app.config["REPORT_WORK_MEM"] = value
+    with app.app_context():
+        if db.session.get_bind().dialect.name != "postgresql":
+            for_large_report()  # SQLite: the setting is never read
+            return
+        with pytest.raises(ValueError, match="REPORT_WORK_MEM"):
+            for_large_report()

@@ -159,6 +159,8 @@ def test_nothing_to_practise_says_when_the_next_fact_is_due(app, learner):
     page = html.unescape(learner.get(PAGE).get_data(as_text=True))
     assert "Nothing to practise now." in page and "The next fact is due" in page
     assert "Practise now" not in page
+    # The fact was met yesterday: none today, and the limit said as a number.
+    assert "You have met 0 new facts today; your daily limit is 0, so more come tomorrow." in page
     token = csrf_token(page)
     response = learner.post(f"{PAGE}/start", data={"csrf_token": token})
     assert response.headers["Location"].endswith(PAGE)

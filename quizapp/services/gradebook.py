@@ -33,6 +33,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from quizapp.core.grading import AVERAGE, FIRST, LAST
+from quizapp.database import for_large_report
 from quizapp.extensions import db
 from quizapp.models import (
     Assignment,
@@ -250,6 +251,7 @@ def _stream_rows(class_id: int, assignment_ids: list[int]) -> Iterator[Row]:
     learners to the grades made SQLite scan every grade for every learner, keyset batches
     sorted the class again for every batch, and a grades query per batch cost a statement
     of a thousand parameters each time."""
+    for_large_report()
     learners = classes.learner_id_select(class_id)
     class_assignments = _class_assignment_ids(class_id)
     graded = graded_subquery(
@@ -320,6 +322,7 @@ def answer_rows(user: User, assignment: Assignment) -> Iterator[AnswerRow]:
 
 
 def _stream_answers(assignment_id: int, class_id: int) -> Iterator[AnswerRow]:
+    for_large_report()
     numbered = (
         sa.select(
             Attempt.id.label("attempt_id"),

@@ -9,7 +9,7 @@ Moodle, or all of them):
 
 - totals: `GROUP BY attempt score` ({total: attempts}) over the attempts read;
 - everything per item from ONE pass over the items of those attempts with their responses,
-  `GROUP BY item, question type, mark, total − mark, option picked` (see `_one_pass`): the
+  `GROUP BY item, mark, total − mark, option picked` (see `_one_pass`): the
   marks' and the rests' distributions, `SUM(mark × (total − mark))`, each item's first row
   and types, and the picks of each option of multiple-choice (and, with the same questions
   for everyone, true/false) questions are sums over those few groups. A question left
@@ -41,6 +41,7 @@ from quizapp.core.item_analysis import (
 from quizapp.core.response_analysis import OptionShare, option_frequencies
 from quizapp.core.score_statistics import OverallStatistics
 from quizapp.core.values import normalise
+from quizapp.database import for_large_report
 from quizapp.extensions import db
 from quizapp.models import Assignment, AttemptItem, Fact, Response, User
 from quizapp.services.assignment_reports import FIRST_ATTEMPTS, chosen_attempts, typed_texts
@@ -126,11 +127,12 @@ def _one_pass(
     chosen: sa.Subquery, key: sa.ColumnElement[Any], keep: sa.ColumnElement[bool], by: str
 ) -> _Pass:
     """Every per-item figure from one grouped pass over the items of the attempts read (each
-    with its response, if any): per (item, question type, mark, rest, option picked) the
-    count, the earliest item row and Σ mark × rest. The marks' and the rests' distributions,
-    the products, each item's first row and question types, and the options picked are sums
-    over those groups, which are few (items × marks × totals × options), so a million
-    responses are read once, not once per figure.
+    with its response, if any): per (item, mark, rest, option picked) the count, the
+    earliest item row, Σ mark × rest and the first and last question type (the question
+    type is not a grouping key: a narrower key is a cheaper sort on SQLite). The marks' and
+    the rests' distributions, the products, each item's first row and question types, and
+    the options picked are sums over those groups, which are few (items × marks × totals ×
+    options), so a million responses are read once, not once per figure.
 
     A mark is the response's points (0 when unanswered), a rest the attempt's total minus
     it; the option is the normalised answer of a choice question (true/false too when
@@ -159,7 +161,8 @@ def _one_pass(
     grouped = (
         sa.select(
             rows.c.item,
-            rows.c.question_type,
+            sa.func.min(rows.c.question_type).label("question_type"),
+            sa.func.max(rows.c.question_type).label("last_type"),
             rows.c.mark,
             rows.c.rest,
             rows.c.option,
@@ -167,7 +170,7 @@ def _one_pass(
             sa.func.min(rows.c.item_id).label("first_item"),
             sa.func.sum(rows.c.mark * rows.c.rest).label("product"),
         )
-        .group_by(rows.c.item, rows.c.question_type, rows.c.mark, rows.c.rest, rows.c.option)
+        .group_by(rows.c.item, rows.c.mark, rows.c.rest, rows.c.option)
         .subquery("grouped")
     )
     picks = sa.func.sum(grouped.c.n).over(partition_by=(grouped.c.item, grouped.c.option))
@@ -175,16 +178,27 @@ def _one_pass(
         defaultdict(Counter), defaultdict(Counter), defaultdict(float), {}, defaultdict(set), []
     )
     seen_options: set[tuple[Hashable, str]] = set()
-    for item, kind, value, rest, option, count, first, product, picked in db.session.execute(
-        sa.select(grouped, picks.label("picks")).order_by(
-            grouped.c.item, picks.desc(), grouped.c.option
-        )
-    ):
+    statement = sa.select(grouped, picks.label("picks")).order_by(
+        grouped.c.item, picks.desc(), grouped.c.option
+    )
+    for (
+        item,
+        kind,
+        last_kind,
+        value,
+        rest,
+        option,
+        count,
+        first,
+        product,
+        picked,
+    ) in db.session.execute(statement):
         result.marks[item][float(value)] += int(count)
         result.rests[item][float(rest)] += int(count)
         result.products[item] += float(product)
         result.first_item[item] = min(result.first_item.get(item, first), first)
-        result.types[item].add(kind)
+        # The group's first and last question type: an item asked as several types has two.
+        result.types[item].update((kind, last_kind))
         if option is not None and (item, option) not in seen_options:
             seen_options.add((item, option))
             result.options.append((item, option, int(picked)))
@@ -220,6 +234,7 @@ def _frozen_questions(first_items: dict[Hashable, int]) -> dict[Hashable, dict[s
 def item_analysis(user: User, assignment_id: int, which: str = FIRST_ATTEMPTS) -> ItemReport:
     """The item analysis of an assignment (see the module) for a teacher of its class."""
     assignment = get_assignment(user, assignment_id, "teach")
+    for_large_report()
     chosen = chosen_attempts(assignment, which)
     by = BY_POSITION if assignment.same_questions else BY_FACT
     if by == BY_POSITION:

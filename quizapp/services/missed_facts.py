@@ -22,6 +22,7 @@ from quizapp.core.checking import MAX_ANSWER_CHARS, answers_match
 from quizapp.core.item_analysis import TYPED_TYPES
 from quizapp.core.practice import WRITTEN_PREFIX
 from quizapp.core.question_types import TYPES
+from quizapp.database import for_large_report
 from quizapp.extensions import db
 from quizapp.models import Assignment, AttemptItem, Bank, Fact, Response, User
 from quizapp.services import permissions
@@ -338,6 +339,7 @@ def class_misses(
 ) -> ClassMisses:
     """What the class misses on an assignment (see the module), for a teacher of its class."""
     assignment = get_assignment(user, assignment_id, "teach")
+    for_large_report()
     chosen = chosen_attempts(assignment, which)
     learners = db.session.scalar(sa.select(sa.func.count(sa.distinct(chosen.c.user_id)))) or 0
     ranked, ranked_topics = _rankings(chosen, which, assignment.bank_id, limit, TOPICS_SHOWN)
