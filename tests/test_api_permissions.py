@@ -152,6 +152,24 @@ TABLE = {
         ok(*EDITORS) | {"learner": 403},
         None,
     ),
+    "api_reports.misses": (
+        "GET",
+        "/assignments/{assignment}/misses?attempts=all",
+        ok(*EDITORS) | {"learner": 403},
+        None,
+    ),
+    "api_reports.item_analysis": (
+        "GET",
+        "/assignments/{assignment}/item-analysis",
+        ok(*EDITORS) | {"learner": 403},
+        None,
+    ),
+    "api_reports.class_gradebook": (
+        "GET",
+        "/classes/{class}/gradebook",
+        ok(*EDITORS) | {"learner": 403},
+        None,
+    ),
 }
 
 

@@ -79,7 +79,16 @@ def _slug_parameter(converter: UnicodeConverter) -> dict:
 
 def init_api(app: Flask) -> QuizappApi:
     """Bind the API to `app`: its blueprints, the OpenAPI document and the reference page."""
-    from quizapp.web.api import attempts, authoring, banks, classes, me, questions, reference
+    from quizapp.web.api import (
+        attempts,
+        authoring,
+        banks,
+        classes,
+        me,
+        questions,
+        reference,
+        reports,
+    )
 
     for name, value in SETTINGS.items():
         app.config.setdefault(name, value)
@@ -104,7 +113,7 @@ def init_api(app: Flask) -> QuizappApi:
     api.register_converter(BoundedIntegerConverter, _int_parameter)
     api.register_converter(UnicodeConverter, _slug_parameter)
     api.init_app(app)
-    for module in (me, banks, authoring, questions, attempts, classes):
+    for module in (me, banks, authoring, questions, attempts, classes, reports):
         api.register_blueprint(module.blp)
     app.register_blueprint(reference.bp)
     return api
