@@ -66,8 +66,9 @@ def to_local(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC).astimezone(zone).replace(tzinfo=None)
 
 
-class AssignForm(AppForm):
-    """Assign a quiz to a class: bank, language, types, count and Moodle's quiz settings."""
+class QuizChoiceForm(AppForm):
+    """What a quiz asks: its title, bank, language, question types and number of questions
+    (the part an assignment made here and one placed from an LMS share)."""
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=TITLE_MAX)])
     bank = SelectField(_l("Bank"), coerce=int, validators=[InputRequired()])
@@ -87,6 +88,11 @@ class AssignForm(AppForm):
         default=10,
         validators=[InputRequired(), NumberRange(min=MIN_QUESTIONS, max=MAX_QUESTIONS)],
     )
+
+
+class AssignForm(QuizChoiceForm):
+    """Assign a quiz to a class: bank, language, types, count and Moodle's quiz settings."""
+
     time_limit = IntegerField(
         _l("Time limit in minutes (0 for none)"),
         default=0,

@@ -27,27 +27,24 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, NumberRange
 
 from quizapp.core.grading import HIGHEST
-from quizapp.core.question_types import TYPES
 from quizapp.extensions import csrf, db
 from quizapp.services import assignments, classes
 from quizapp.services.assignments import (
     MAX_ATTEMPTS,
-    TITLE_MAX,
     AssignmentError,
     AssignmentSettings,
 )
-from quizapp.services.attempts import MAX_QUESTIONS, MIN_QUESTIONS
 from quizapp.services.lti import deep_linking, grades, keys, launches, tool
 from quizapp.services.lti.errors import LaunchRefused
 from quizapp.services.lti.roster import RosterError, sync_roster
-from quizapp.web.assignment_forms import GRADING_NAMES
+from quizapp.web.assignment_forms import GRADING_NAMES, QuizChoiceForm
 from quizapp.web.fields import AppForm
-from quizapp.web.forms import LANGUAGE_NAMES, TYPE_NAMES, EmptyForm, MultiCheckboxField
+from quizapp.web.forms import EmptyForm
 from quizapp.web.ops import content_security_policy
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -69,27 +66,9 @@ class ChooseAssignmentForm(AppForm):
     assignment = SelectField(_l("Assignment"), coerce=int, validators=[InputRequired()])
 
 
-class ChooseBankForm(AppForm):
+class ChooseBankForm(QuizChoiceForm):
     """Place a new assignment made from a bank: language, types, number of questions."""
 
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=TITLE_MAX)])
-    bank = SelectField(_l("Bank"), coerce=int, validators=[InputRequired()])
-    language = SelectField(
-        _l("Language"),
-        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
-        validators=[InputRequired()],
-    )
-    types = MultiCheckboxField(
-        _l("Question types"),
-        choices=[SelectChoice(name, TYPE_NAMES[name]) for name in TYPES],
-        default=["mcq", "tf", "short"],
-        validators=[InputRequired(message=_l("Choose at least one question type."))],
-    )
-    count = IntegerField(
-        _l("Number of questions"),
-        default=10,
-        validators=[InputRequired(), NumberRange(min=MIN_QUESTIONS, max=MAX_QUESTIONS)],
-    )
     attempts_allowed = IntegerField(
         _l("Attempts allowed (0 for unlimited)"),
         default=0,
