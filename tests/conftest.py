@@ -26,7 +26,7 @@ from sqlalchemy.pool import NullPool
 from quizapp import create_app
 from quizapp.core.bank import Bank, load_bank
 from quizapp.core.generation import QuestionPool
-from tests.page_tour import browser_log_in  # noqa: F401  (for the browser tests)
+from tests.page_tour import browser_log_in, click_through  # noqa: F401  (for the browser tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK_DIR = ROOT / "questions" / "romania-ww2"
@@ -504,7 +504,12 @@ def page(chromium):
 
 
 def answer_shown_question(page) -> None:
-    """In a browser, answer whatever question is shown through its inputs, then submit."""
+    """In a browser, answer whatever question is shown through its inputs, then submit; returns
+    once the page after the answer (the feedback) has loaded.
+
+    It first waits for the question's form: called right after a click that leads to the
+    question, counting inputs at once could count them on the page before it."""
+    page.locator("form[data-answer-form]").wait_for()
     radios = page.locator("input[type=radio]")
     if radios.count():
         radios.first.check()
@@ -514,4 +519,4 @@ def answer_shown_question(page) -> None:
         selects = page.locator("select")
         for index in range(selects.count()):
             selects.nth(index).select_option(index=index + 1)
-    page.get_by_role("button", name="Submit answer", exact=True).click()
+    click_through(page, page.get_by_role("button", name="Submit answer", exact=True))

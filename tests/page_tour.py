@@ -359,6 +359,17 @@ def set_language(site: Site, language: str) -> None:
         db.session.commit()
 
 
+def click_through(page, target) -> None:
+    """Click `target` (a Playwright locator) that leads to another page, and return once that
+    page has loaded.
+
+    `wait_for_load_state()` right after a click returns at once (the old page is still the
+    loaded one), so the next read could see the old page; waiting on the navigation itself
+    is what makes every read after this call see the new page."""
+    with page.expect_navigation():
+        target.click()
+
+
 def browser_log_in(page, base: str, name: str) -> None:
     """Log a Playwright page in through the login form as `name` (the shared test password).
 
@@ -366,8 +377,7 @@ def browser_log_in(page, base: str, name: str) -> None:
     page.goto(base + "/login")
     page.fill("input[name=name]", name)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    click_through(page, page.locator("main form button[type=submit]"))
     assert "/login" not in page.url, page.inner_text("main")
 
 
@@ -393,8 +403,7 @@ def answer_in_browser(page) -> None:
         for index in range(selects.count()):
             if selects.nth(index).is_visible():
                 selects.nth(index).select_option(index=index + 1)
-    page.locator("form[data-answer-form] button[type=submit]").first.click()
-    page.wait_for_load_state()
+    click_through(page, page.locator("form[data-answer-form] button[type=submit]").first)
 
 
 def visitor_stops(page, site: Site, language: str) -> Iterator[str]:
@@ -430,14 +439,12 @@ def student_stops(page, site: Site, language: str) -> Iterator[str]:
         yield f"feedback-{kind}"
         if kind == "mcq":
             # The source opened from feedback: its evidence marked, a way back to the question.
-            page.locator("figure.source figcaption a").first.click()
-            page.wait_for_load_state()
+            click_through(page, page.locator("figure.source figcaption a").first)
             yield "source-from-feedback"
         _drop_attempt(site, attempt)
     page.goto(site.url(f"/attempts/{site.timed_attempt}/q/1"))
     yield "question-timed"
-    page.locator(".finish-link a").click()
-    page.wait_for_load_state()
+    click_through(page, page.locator(".finish-link a"))
     yield "quiz-finish"
     page.goto(site.url(f"/attempts/{site.finished_attempt}"))
     yield "results"
@@ -524,8 +531,7 @@ def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     yield "teach-import"
     assert site.gift_file is not None
     page.set_input_files("input[name=file]", str(site.gift_file))
-    page.locator("main form.editor button[type=submit]").click()
-    page.wait_for_load_state()
+    click_through(page, page.locator("main form.editor button[type=submit]"))
     yield "teach-import-preview"
     page.goto(site.url("/classes"))
     yield "classes"
@@ -547,8 +553,7 @@ def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     page.goto(site.url(f"/classes/{site.class_id}/memory"))
     yield "class-memory"
     # A fading fact's passage: the source with its evidence marked and the way back.
-    page.locator("table.fading-facts a").first.click()
-    page.wait_for_load_state()
+    click_through(page, page.locator("table.fading-facts a").first)
     yield "source-of-fading-fact"
     page.goto(site.url("/live/new"))
     yield "live-new"
@@ -565,8 +570,7 @@ def teacher_stops(page, site: Site, language: str) -> Iterator[str]:
     page.goto(site.url("/admin/users"))
     yield "admin-users"
     row = page.locator("tr", has=page.locator(f"th:text-is('{SPARE}')"))
-    row.locator("form[action$='/password'] button").click()
-    page.wait_for_load_state()
+    click_through(page, row.locator("form[action$='/password'] button"))
     yield "admin-password"
 
 

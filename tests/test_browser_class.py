@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import CHROMIUM, answer_shown_question, browser_log_in, make_user
+from tests.conftest import (
+    CHROMIUM,
+    answer_shown_question,
+    browser_log_in,
+    click_through,
+    make_user,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -29,18 +35,18 @@ def _take_assignment(page, base: str, name: str) -> None:
     page.goto(base + "/")
     card = page.locator("li.assigned-item", has_text="Week 1")
     expect(card).to_contain_text("to do")
-    card.get_by_role("button", name="Start").click()
+    click_through(page, card.get_by_role("button", name="Start"))
     for _ in range(12):
         if page.locator("input[name=answer]:not([type=radio]):not([type=checkbox])").count():
             # A name no question of the bank has as its key: wrong, and readable as a name.
             page.fill("input[name=answer]", "Napoleon Bonaparte")
-            page.locator("form[data-answer-form] button[type=submit]").first.click()
+            click_through(page, page.locator("form[data-answer-form] button[type=submit]").first)
         else:
             answer_shown_question(page)
         expect(page.locator("body")).to_contain_text("Answer recorded.")
         next_link = page.get_by_role("link", name="Next question")
         if next_link.count():
-            next_link.click()
+            click_through(page, next_link)
             continue
         page.get_by_role("button", name="Finish the attempt").click()
         break
@@ -71,8 +77,7 @@ def test_a_class_takes_an_assignment(live_server, page):
         browser_log_in(learner, base, name)
         learner.goto(base + "/")
         learner.fill("input[name=code]", code.lower().replace("-", " "))
-        learner.get_by_role("button", name="Join the class").click()
-        learner.wait_for_load_state()
+        click_through(learner, learner.get_by_role("button", name="Join the class"))
         expect(learner.locator("main")).to_contain_text("History 3B")
         learners[name] = learner
 
