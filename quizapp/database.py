@@ -92,18 +92,33 @@ WORK_MEM = re.compile(r"\d{1,7}\s*(kB|MB|GB)")
 
 
 def for_large_report() -> None:
-    """Let the current transaction's sorts and hashes use the REPORT_WORK_MEM setting
-    (PostgreSQL's `work_mem`, "128MB" by default) instead of the server's (4 MB by default).
+    """Give the current transaction's large sorts and hashes room, for the teacher's reports
+    over up to a million responses (item analysis, what the class misses, the gradebook).
 
-    A report over a million responses groups them by item or by learner and fact; with 4 MB
-    PostgreSQL plans sorts that spill to disk (external merge) and hash tables in batches,
-    and the report's time grows faster than its responses. With room to hash in memory the
-    grouping is one pass. `set_config(..., true)` is SET LOCAL: it ends with the transaction,
-    so no other request of the connection is affected. Nothing happens on SQLite, which has
-    no such setting (its sorter is bounded by the page cache).
+    PostgreSQL: the REPORT_WORK_MEM setting ("128MB" by default) as `work_mem`, instead of the
+    server's (4 MB by default). With 4 MB PostgreSQL plans sorts that spill to disk (external
+    merge) and hash tables in batches, and the report's time grows faster than its
+    responses; with room to hash in memory the grouping is one pass. `set_config(..., true)`
+    is SET LOCAL: it ends with the transaction, so no other request is affected.
 
-    Raises ValueError when REPORT_WORK_MEM is not a size such as "64MB" (kB, MB or GB)."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    SQLite has no hash aggregation: it groups by sorting. REPORT_SORT_THREADS (2 by default)
+    becomes the connection's `PRAGMA threads`, the helper threads SQLite's sorter may start
+    to sort the runs of a sort larger than the page cache at once (sqlite.org/pragma.html
+    #pragma_threads). It stays with the pooled connection, where it changes nothing but
+    such sorts, which only these reports make.
+
+    Raises ValueError when REPORT_WORK_MEM is not a size such as "64MB" (kB, MB or GB), or
+    REPORT_SORT_THREADS not a whole number from 0 to 8."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        threads = current_app.config.get("REPORT_SORT_THREADS", 0)
+        if isinstance(threads, bool) or not isinstance(threads, int) or not 0 <= threads <= 8:
+            raise ValueError(
+                f"REPORT_SORT_THREADS must be a whole number from 0 to 8, not {threads!r}"
+            )
+        db.session.execute(sa.text(f"PRAGMA threads={threads}"))
+        return
+    if dialect != "postgresql":
         return
     value = str(current_app.config.get("REPORT_WORK_MEM") or "").strip()
     if not WORK_MEM.fullmatch(value):

@@ -5,6 +5,7 @@ reference page. Who may call what: test_api_permissions.py; tokens: test_api_tok
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -377,6 +378,18 @@ def test_the_reference_page_is_rendered_offline(app, client):
     text = page.get_data(as_text=True)
     assert "GET /api/v1/attempts/{attempt_id}" in text and "Authorization: Bearer" in text
     assert '<script src="http' not in text and "cdn" not in text.lower()
+    # Sections are named for people, not after the blueprints' endpoint prefixes.
+    headings = re.findall(r'<h2 id="tag-[^"]+">([^<]+)</h2>', text)
+    assert headings == [
+        "Your account",
+        "Banks",
+        "Facts",
+        "Questions",
+        "Attempts",
+        "Classes",
+        "Reports",
+    ], headings
+    assert ">api_" not in text
 
 
 def test_a_teacher_writes_updates_and_retires_a_hand_written_question(app, client, teacher):

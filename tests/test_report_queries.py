@@ -286,3 +286,32 @@ def test_a_work_mem_that_is_not_a_size_is_refused_with_its_value(app, value):
             return
         with pytest.raises(ValueError, match="REPORT_WORK_MEM"):
             for_large_report()
+
+
+def _sort_threads() -> int | None:
+    if db.session.get_bind().dialect.name != "sqlite":
+        return None
+    return db.session.scalar(sa.text("PRAGMA threads"))
+
+
+def test_large_reports_let_sqlite_sort_with_helper_threads(app):
+    """On SQLite a report's connection may sort with REPORT_SORT_THREADS helper threads (its
+    groupings are sorts); PostgreSQL has no such pragma and is not sent one."""
+    app.config["REPORT_SORT_THREADS"] = 2
+    with app.app_context():
+        for_large_report()
+        threads = _sort_threads()
+        db.session.rollback()
+    if threads is not None:
+        assert threads == 2
+
+
+@pytest.mark.parametrize("value", [-1, 9, "2", 2.0, True, None])
+def test_sort_threads_that_are_not_0_to_8_are_refused_with_their_value(app, value):
+    app.config["REPORT_SORT_THREADS"] = value
+    with app.app_context():
+        if db.session.get_bind().dialect.name != "sqlite":
+            for_large_report()  # PostgreSQL: the setting is never read
+            return
+        with pytest.raises(ValueError, match="REPORT_SORT_THREADS"):
+            for_large_report()

@@ -194,10 +194,14 @@ def _refused(error: AuthoringError) -> Response:
     return problem(422, str(error), errors={"problems": list(error.problems)})
 
 
-def api_blueprint(name: str, import_name: str, description: str) -> Blueprint:
+def api_blueprint(name: str, import_name: str, title: str, description: str) -> Blueprint:
     """A blueprint of the API under /api/v1: token authentication first, problem documents
-    for every refusal, private caching, no CSRF token (no cookie is read)."""
+    for every refusal, private caching, no CSRF token (no cookie is read).
+
+    `name` prefixes its endpoints and names its OpenAPI tag (flask-smorest's rule); `title` is
+    what the reference page calls that tag."""
     blueprint = Blueprint(name, import_name, url_prefix=PREFIX, description=description)
+    blueprint.title = title  # type: ignore[attr-defined]
     blueprint.before_request(authenticate)
     blueprint.after_request(private_cache)
     blueprint.register_error_handler(HTTPException, handle_http_exception)

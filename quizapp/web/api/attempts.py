@@ -40,7 +40,9 @@ from quizapp.web.api.banks import plan_data
 from quizapp.web.api.paging import PageArgs, json_response, paged
 from quizapp.web.api.problems import problem
 
-blp = api_blueprint("api_attempts", __name__, "Attempts: start, answer, finish, read; history.")
+blp = api_blueprint(
+    "api_attempts", __name__, "Attempts", "Attempts: start, answer, finish, read; history."
+)
 
 # The pages' own limits, in their scopes and under their keys: one budget per learner.
 start_limit, wrong_answer_limit = quiz.start_limit, quiz.wrong_answer_limit

@@ -15,7 +15,7 @@ from quizapp.web.api import schemas
 from quizapp.web.api.access import api_blueprint, api_user
 from quizapp.web.api.paging import paged
 
-blp = api_blueprint("api_facts", __name__, "Facts of a bank: read, write, update, retire.")
+blp = api_blueprint("api_facts", __name__, "Facts", "Facts of a bank: read, write, update, retire.")
 
 
 @blp.before_request

@@ -20,7 +20,9 @@ from quizapp.web.api.access import api_blueprint, api_user
 from quizapp.web.api.paging import PageArgs, paged, sliced
 from quizapp.web.api.problems import problem
 
-blp = api_blueprint("api_banks", __name__, "Banks, their sources and passages, quizzes drawn.")
+blp = api_blueprint(
+    "api_banks", __name__, "Banks", "Banks, their sources and passages, quizzes drawn."
+)
 
 
 def readable_bank(slug: str) -> Bank:

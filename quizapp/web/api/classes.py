@@ -13,7 +13,7 @@ from quizapp.web.api import schemas
 from quizapp.web.api.access import api_blueprint, api_user
 from quizapp.web.api.paging import PageArgs, envelope, json_response, paged, sliced
 
-blp = api_blueprint("api_classes", __name__, "Classes, assignments and their reports.")
+blp = api_blueprint("api_classes", __name__, "Classes", "Classes, assignments and their reports.")
 
 
 @blp.route("/classes")

@@ -7,7 +7,7 @@ from flask import g
 from quizapp.web.api import schemas
 from quizapp.web.api.access import api_blueprint, api_user
 
-blp = api_blueprint("api_me", __name__, "The token's user and the token itself.")
+blp = api_blueprint("api_me", __name__, "Your account", "The token's user and the token itself.")
 
 
 @blp.route("/me")

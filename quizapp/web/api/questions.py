@@ -17,7 +17,10 @@ from quizapp.web.api.access import api_blueprint, api_user
 from quizapp.web.api.paging import paged
 
 blp = api_blueprint(
-    "api_questions", __name__, "Hand-written questions of a bank: read, write, update, retire."
+    "api_questions",
+    __name__,
+    "Questions",
+    "Hand-written questions of a bank: read, write, update, retire.",
 )
 
 

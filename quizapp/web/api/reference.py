@@ -105,6 +105,16 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [tag for tag in tags.values() if tag["operations"]]
 
 
+def titled(tags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tags with a `title` each for people: their blueprint's (`access.api_blueprint`),
+    as a tag is named after its blueprint, an endpoint prefix such as `api_banks`."""
+    blueprints = current_app.blueprints
+    return [
+        {**tag, "title": getattr(blueprints.get(tag["name"]), "title", None) or tag["name"]}
+        for tag in tags
+    ]
+
+
 def schemas(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """Each named schema with its properties (name, type, required, description)."""
     found = []
@@ -131,6 +141,6 @@ def reference():
     return render_template(
         "api/reference.html",
         spec=spec,
-        tags=operations(spec),
+        tags=titled(operations(spec)),
         schemas=schemas(spec),
     )

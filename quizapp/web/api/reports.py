@@ -13,7 +13,10 @@ from quizapp.web.api.access import api_blueprint, api_user
 from quizapp.web.api.paging import PageArgs, envelope, json_response, sliced
 
 blp = api_blueprint(
-    "api_reports", __name__, "What the class misses, the item analysis and the gradebook."
+    "api_reports",
+    __name__,
+    "Reports",
+    "What the class misses, the item analysis and the gradebook.",
 )
 NOT_MODIFIED = "Not modified since the ETag sent in If-None-Match."
 
