@@ -22,6 +22,7 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
+from quizapp.core.bar_charts import count_step
 from quizapp.core.grading import (
     AVERAGE,
     FIRST,
@@ -34,7 +35,6 @@ from quizapp.core.grading import (
 from quizapp.core.histograms import (
     HistogramBin,
     bin_of,
-    count_step,
     histogram_svg,
     score_distribution,
 )

@@ -14,6 +14,7 @@ from itertools import pairwise
 import pytest
 
 from quizapp.core import review_forecast as rf
+from quizapp.core.bar_charts import LABEL_GAP
 from quizapp.core.charts import WIDTH
 from quizapp.core.mastery import MASTERED, Mastery, mastery_by_topic, mastery_of
 from quizapp.core.practice_session import (
@@ -239,7 +240,7 @@ def test_day_labels_never_touch_and_start_today():
     labels = rf.day_labels(days, lambda day: day.strftime("%d %B %Y"))
     assert labels[0][0] == 0
     for (_a, left), (_b, right) in pairwise(labels):
-        assert left.extent[1] + rf.LABEL_GAP <= right.extent[0]
+        assert left.extent[1] + LABEL_GAP <= right.extent[0]
     assert all(label.extent[0] >= 0 and label.extent[1] <= WIDTH for _k, label in labels)
 
 

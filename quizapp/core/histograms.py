@@ -1,10 +1,9 @@
 """The distribution of an assignment's scores for its report: bins, mean, median, standard
 deviation, and a server-drawn SVG histogram. Pure geometry and markup, no Flask.
 
-The drawing follows the history chart (`core.charts`): the same box and margins, colours by
-CSS class only (bars are styled as the chart's markers, so both colour schemes hold), every
-text escaped, `role="img"` with a title and a description for screen readers, and the numbers
-in a data table that the page writes from `ScoreDistribution.bins`.
+The drawing is `core.bar_charts`' (the house style of the history chart, `core.charts`): a
+bar per bin, the bin edges labelled; the numbers are in a data table that the page writes
+from `ScoreDistribution.bins`.
 """
 
 from __future__ import annotations
@@ -12,10 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
-from itertools import pairwise
 
-from quizapp.core.charts import BOTTOM, FONT, HEIGHT, LEFT, RIGHT, TOP, WIDTH, AxisLabel
+from quizapp.core.bar_charts import Bar, bar_chart_svg, spaced_labels
+from quizapp.core.charts import LEFT, RIGHT, WIDTH, AxisLabel
 from quizapp.core.score_statistics import (
     ScoreCounts,
     attempts_of,
@@ -25,8 +23,6 @@ from quizapp.core.score_statistics import (
 )
 
 BINS = 10  # ten bins of 10 percentage points: [0, 10), [10, 20), ..., [90, 100]
-BAR_GAP = 2.0  # drawing units between two bars
-LABEL_GAP = 6.0  # the least room between two x axis labels
 
 
 @dataclass(frozen=True)
@@ -98,16 +94,6 @@ def score_distribution(scores: ScoreCounts, bins: int = BINS) -> ScoreDistributi
     )
 
 
-def count_step(largest: int) -> int:
-    """The y axis step: 1, 2 or 5 times a power of ten, so the axis has at most 5 intervals."""
-    raw = max(largest, 1) / 5
-    power = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
-    for multiple in (1, 2, 5, 10):
-        if multiple * power >= raw:
-            return max(1, multiple * power)
-    return 10 * power  # not reached: 10 × power >= raw always
-
-
 def _x(percentage: float) -> float:
     return LEFT + (WIDTH - LEFT - RIGHT) * percentage / 100
 
@@ -117,28 +103,7 @@ def _edge_labels(
 ) -> list[tuple[float, AxisLabel]]:
     """(edge's x, its label) at the bin edges, every one or every few so that no two touch."""
     edges = [b.low for b in bins] + [bins[-1].high]
-    for stride in range(1, len(edges) + 1):
-        chosen = [
-            (_x(edge), _inside(AxisLabel(_x(edge), tick_label(edge), "middle")))
-            for index, edge in enumerate(edges)
-            if index % stride == 0
-        ]
-        if all(
-            left.extent[1] + LABEL_GAP <= right.extent[0]
-            for (_a, left), (_b, right) in pairwise(chosen)
-        ):
-            return chosen
-    return chosen[:1]  # not reached: the last stride leaves one label
-
-
-def _inside(label: AxisLabel) -> AxisLabel:
-    """The label anchored so that it stays inside the drawing."""
-    left, right = label.extent
-    if left < 2:
-        return AxisLabel(2, label.text, "start")
-    if right > WIDTH - 2:
-        return AxisLabel(WIDTH - 2, label.text, "end")
-    return label
+    return spaced_labels([(_x(edge), _x(edge), tick_label(edge)) for edge in edges])
 
 
 def histogram_svg(
@@ -162,47 +127,13 @@ def histogram_svg(
     """
     if not distribution.count or not distribution.bins:
         return ""
-    bottom = HEIGHT - BOTTOM
-    step = count_step(max(b.count for b in distribution.bins))
-    top_count = step * math.ceil(max(b.count for b in distribution.bins) / step)
-
-    def y_of(count: float) -> float:
-        return bottom - (bottom - TOP) * count / top_count
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'class="chart histogram" id="{element_id}" '
-        f'aria-labelledby="{element_id}-title {element_id}-desc">',
-        f'<title id="{element_id}-title">{escape(title)}</title>',
-        f'<desc id="{element_id}-desc">{escape(description)}</desc>',
-    ]
-    for tick in range(0, top_count + 1, step):
-        y = y_of(tick)
-        parts.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
-            f'<text class="tick" x="{LEFT - 6}" y="{y + FONT / 3:.1f}" text-anchor="end" '
-            f'font-size="{FONT}">{escape(count_label(tick))}</text>'
-        )
-    for histogram_bin in distribution.bins:
-        if not histogram_bin.count:
-            continue
-        left = _x(histogram_bin.low) + BAR_GAP / 2
-        width = _x(histogram_bin.high) - _x(histogram_bin.low) - BAR_GAP
-        y = y_of(histogram_bin.count)
-        # Styled as the history chart's markers (fill by series colour): no new CSS needed.
-        parts.append(
-            f'<rect class="bar marker series-0" x="{left:.1f}" y="{y:.1f}" '
-            f'width="{width:.1f}" height="{bottom - y:.1f}">'
-            f"<title>{escape(bar_label(histogram_bin))}</title></rect>"
-        )
-    parts.append(
-        f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}"/>'
+    bars = [Bar(_x(b.low), _x(b.high), b.count, bar_label(b)) for b in distribution.bins if b.count]
+    return bar_chart_svg(
+        bars,
+        _edge_labels(distribution.bins, tick_label),
+        title=title,
+        description=description,
+        element_id=element_id,
+        css_class="histogram",
+        count_label=count_label,
     )
-    for x, label in _edge_labels(distribution.bins, tick_label):
-        parts.append(
-            f'<line class="axis" x1="{x:.1f}" x2="{x:.1f}" y1="{bottom}" y2="{bottom + 4}"/>'
-            f'<text class="tick" x="{label.x:.1f}" y="{bottom + 6 + FONT}" '
-            f'text-anchor="{label.anchor}" font-size="{FONT}">{escape(label.text)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)

@@ -1,28 +1,22 @@
 """Reviews falling due over the coming days, for a learner's practice page: day boundaries in
 the learner's time zone, counts per day, and a server-drawn SVG bar chart. Pure, no Flask.
 
-The drawing follows the house style of `core.charts` and `core.histograms`: the same box and
-margins, colours by CSS class only (bars are styled as the charts' markers), every text
-escaped, `role="img"` with a title and a description for screen readers, and the numbers in
-a data table that the page writes from the `ForecastDay` list.
+The drawing is `core.bar_charts`' (the house style of `core.charts`): a bar per day, the days
+labelled under them; the numbers are in a data table that the page writes from the
+`ForecastDay` list.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from html import escape
-from itertools import pairwise
 
-from quizapp.core.charts import BOTTOM, FONT, HEIGHT, LEFT, RIGHT, TOP, WIDTH, AxisLabel
-from quizapp.core.histograms import count_step
+from quizapp.core.bar_charts import Bar, bar_chart_svg, spaced_labels
+from quizapp.core.charts import LEFT, RIGHT, WIDTH, AxisLabel
 
 FORECAST_DAYS = 14  # today and the 13 days after it
-BAR_GAP = 2.0  # drawing units between two bars
-LABEL_GAP = 6.0  # the least room between two x axis labels
 
 
 @dataclass(frozen=True)
@@ -76,16 +70,6 @@ def _slot_x(index: int, count: int) -> float:
     return LEFT + (WIDTH - LEFT - RIGHT) * index / max(count, 1)
 
 
-def _inside(label: AxisLabel) -> AxisLabel:
-    """The label anchored so that it stays inside the drawing."""
-    left, right = label.extent
-    if left < 2:
-        return AxisLabel(2, label.text, "start")
-    if right > WIDTH - 2:
-        return AxisLabel(WIDTH - 2, label.text, "end")
-    return label
-
-
 def day_labels(
     days: Sequence[ForecastDay], day_label: Callable[[dt.date], str]
 ) -> list[tuple[int, AxisLabel]]:
@@ -93,19 +77,12 @@ def day_labels(
     ... day's, starting with today's, so that no two labels touch (the data table dates every
     day)."""
     count = len(days)
-    centres = [(_slot_x(k, count) + _slot_x(k + 1, count)) / 2 for k in range(count)]
-    chosen: list[tuple[int, AxisLabel]] = []
-    for stride in range(1, count + 1):
-        chosen = [
-            (k, _inside(AxisLabel(centres[k], day_label(days[k].day), "middle")))
-            for k in range(0, count, stride)
+    return spaced_labels(
+        [
+            (k, (_slot_x(k, count) + _slot_x(k + 1, count)) / 2, day_label(days[k].day))
+            for k in range(count)
         ]
-        if all(
-            left.extent[1] + LABEL_GAP <= right.extent[0]
-            for (_a, left), (_b, right) in pairwise(chosen)
-        ):
-            return chosen
-    return chosen[:1]
+    )
 
 
 def forecast_svg(
@@ -128,50 +105,22 @@ def forecast_svg(
     """
     if not days:
         return ""
-    bottom = HEIGHT - BOTTOM
-    largest = max(d.count for d in days)
-    step = count_step(largest)
-    top_count = max(step, step * math.ceil(largest / step))
-
-    def y_of(count: float) -> float:
-        return bottom - (bottom - TOP) * count / top_count
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'class="chart histogram forecast" id="{element_id}" '
-        f'aria-labelledby="{element_id}-title {element_id}-desc">',
-        f'<title id="{element_id}-title">{escape(title)}</title>',
-        f'<desc id="{element_id}-desc">{escape(description)}</desc>',
-    ]
-    for tick in range(0, top_count + 1, step):
-        y = y_of(tick)
-        parts.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
-            f'<text class="tick" x="{LEFT - 6}" y="{y + FONT / 3:.1f}" text-anchor="end" '
-            f'font-size="{FONT}">{escape(count_label(tick))}</text>'
-        )
     count = len(days)
-    for index, day in enumerate(days):
-        if not day.count:
-            continue
-        left = _slot_x(index, count) + BAR_GAP / 2
-        width = _slot_x(index + 1, count) - _slot_x(index, count) - BAR_GAP
-        y = y_of(day.count)
-        parts.append(
-            f'<rect class="bar marker series-0" x="{left:.1f}" y="{y:.1f}" '
-            f'width="{width:.1f}" height="{bottom - y:.1f}">'
-            f"<title>{escape(bar_label(day))}</title></rect>"
-        )
-    parts.append(
-        f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}"/>'
+    bars = [
+        Bar(_slot_x(index, count), _slot_x(index + 1, count), day.count, bar_label(day))
+        for index, day in enumerate(days)
+        if day.count
+    ]
+    ticks = [
+        ((_slot_x(index, count) + _slot_x(index + 1, count)) / 2, label)
+        for index, label in day_labels(days, day_label)
+    ]
+    return bar_chart_svg(
+        bars,
+        ticks,
+        title=title,
+        description=description,
+        element_id=element_id,
+        css_class="histogram forecast",
+        count_label=count_label,
     )
-    for index, label in day_labels(days, day_label):
-        centre = (_slot_x(index, count) + _slot_x(index + 1, count)) / 2
-        parts.append(
-            f'<line class="axis" x1="{centre:.1f}" x2="{centre:.1f}" y1="{bottom}" '
-            f'y2="{bottom + 4}"/>'
-            f'<text class="tick" x="{label.x:.1f}" y="{bottom + 6 + FONT}" '
-            f'text-anchor="{label.anchor}" font-size="{FONT}">{escape(label.text)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
