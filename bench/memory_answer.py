@@ -16,49 +16,26 @@ ratios.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scratch_database.py, beside this
 
 import sqlalchemy as sa  # noqa: E402
+from scratch_database import PASSWORD_HASH, insert_rows, scratch_database  # noqa: E402
 
 from quizapp import create_app  # noqa: E402
 from quizapp.core.bank import load_bank  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 
 BANK = ROOT / "questions" / "romania-ww2"
-BATCH = 5_000
-PASSWORD_HASH = "scrypt:32768:8:1$bench$" + "0" * 128
 TYPES = ["mcq", "tf", "short", "cloze", "numeric"]
-
-
-@contextlib.contextmanager
-def database(kind: str, pg_url: str) -> Iterator[str]:
-    """A fresh, empty database URL for one run; removed afterwards."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{Path(folder) / 'memory.sqlite3'}"
-        return
-    name = f"bench_memory_{os.getpid()}_{random.randrange(10**6)}"
-    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield pg_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _users(count: int, prefix: str) -> list[int]:
@@ -74,8 +51,7 @@ def _users(count: int, prefix: str) -> list[int]:
         }
         for n in range(count)
     ]
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(sa.insert(User), rows[start : start + BATCH])
+    insert_rows(db.session, User, rows)
     return list(
         db.session.scalars(sa.select(User.id).where(User.name.like(f"{prefix}%")).order_by(User.id))
     )
@@ -108,8 +84,7 @@ def fill(cards: int, reviews: int, seed: int = 1) -> None:
         for owner in owners
         for fact in facts
     ][:cards]
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(sa.insert(FactCard), rows[start : start + BATCH])
+    insert_rows(db.session, FactCard, rows)
     card_ids = list(db.session.scalars(sa.select(FactCard.id)))
     log = [
         {
@@ -123,8 +98,7 @@ def fill(cards: int, reviews: int, seed: int = 1) -> None:
         for card in card_ids
         for _ in range(reviews)
     ]
-    for start in range(0, len(log), BATCH):
-        db.session.execute(sa.insert(FactReview), log[start : start + BATCH])
+    insert_rows(db.session, FactReview, log)
     db.session.commit()
 
 
@@ -188,7 +162,7 @@ def main() -> None:
     args = parser.parse_args()
     from quizapp.services.banks import store_bank
 
-    with database(args.database, args.pg_url) as url:
+    with scratch_database(args.database, args.pg_url, "memory") as url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
         with app.app_context():
             db.create_all()

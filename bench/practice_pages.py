@@ -19,49 +19,27 @@ next to the ratio of cards: a report that grows no faster than its cards scales 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scratch_database.py, beside this
 
 import sqlalchemy as sa  # noqa: E402
+from scratch_database import PASSWORD_HASH, insert_rows, scratch_database  # noqa: E402
 
 from quizapp import create_app  # noqa: E402
 from quizapp.core.bank import load_bank  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 
 BANK = ROOT / "questions" / "romania-ww2"
-BATCH = 5_000
-PASSWORD_HASH = "scrypt:32768:8:1$bench$" + "0" * 128
 NOW = dt.datetime(2026, 3, 10, 12, 0)
-
-
-@contextlib.contextmanager
-def database(kind: str, pg_url: str) -> Iterator[str]:
-    """A fresh, empty database URL for one run; removed afterwards."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{Path(folder) / 'practice.sqlite3'}"
-        return
-    name = f"bench_practice_{os.getpid()}_{random.randrange(10**6)}"
-    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield pg_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _median_ms(action: Callable[[], object], runs: int) -> float:
@@ -112,8 +90,7 @@ def _class_of(size: int, teacher, fact_ids: list[int], rng: random.Random):
                     "reviews": 3,
                 }
             )
-    for start in range(0, len(cards), BATCH):
-        db.session.execute(sa.insert(FactCard), cards[start : start + BATCH])
+    insert_rows(db.session, FactCard, cards)
     db.session.commit()
     return db.session.get(SchoolClass, school_class.id), ids
 
@@ -133,7 +110,7 @@ def main() -> None:
     from quizapp.services.banks import store_bank
     from quizapp.services.users import create_user
 
-    with database(args.database, args.pg_url) as url:
+    with scratch_database(args.database, args.pg_url, "practice") as url:
         app = create_app(
             {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False}
         )

@@ -43,59 +43,37 @@ should be about 1.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import logging
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scratch_database.py, beside this
 
 import sqlalchemy as sa  # noqa: E402
+from scratch_database import PASSWORD_HASH, insert_rows, scratch_database  # noqa: E402
 
 from quizapp import create_app  # noqa: E402
 from quizapp.core.bank import load_bank  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 
 BANK = ROOT / "questions" / "romania-ww2"
-BATCH = 5_000
-# One hash for every synthetic learner: hashing 50,000 passwords would time the hash function.
-PASSWORD_HASH = "scrypt:32768:8:1$bench$" + "0" * 128
 
 
-@contextlib.contextmanager
-def database(kind: str, pg_url: str) -> Iterator[str]:
-    """A fresh, empty database URL for one run; removed afterwards."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{Path(folder) / 'report.sqlite3'}"
-        return
-    name = f"bench_report_{os.getpid()}_{random.randrange(10**6)}"
-    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        # Parallel query off: a parallel worker's CPU time is gone with it (see ServerCpu).
-        options = "?options=-c%20max_parallel_workers_per_gather%3D0"
-        yield pg_url.rsplit("/", 1)[0] + "/" + name + options
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+# Parallel query off on PostgreSQL: a parallel worker's CPU time is gone with it (ServerCpu).
+PG_OPTIONS = "?options=-c%20max_parallel_workers_per_gather%3D0"
 
 
 def _insert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(table.insert(), rows[start : start + BATCH])
+    insert_rows(db.session, table, rows)
 
 
 def build(
@@ -353,7 +331,7 @@ def history_timing(kind: str, pg_url: str, repeat: int) -> dict[tuple[int, str],
     learner (`/history`) and by their teacher (`/history/<id>`): {(class size, reader): s}."""
     results = {}
     for size in (10, 1_000):
-        with database(kind, pg_url) as url:
+        with scratch_database(kind, pg_url, "report", PG_OPTIONS) as url:
             app = create_app(
                 {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
             )
@@ -416,7 +394,7 @@ def main() -> None:
         )
     figures: dict[int, dict[str, tuple[float, float]]] = {}
     for size in sizes:
-        with database(args.database, args.pg_url) as url:
+        with scratch_database(args.database, args.pg_url, "report", PG_OPTIONS) as url:
             app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
             start = time.perf_counter()
             ids = build(app, size, args.questions, class_size=class_size)
