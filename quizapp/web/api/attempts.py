@@ -33,20 +33,16 @@ from quizapp.services import (
     history,
     permissions,
 )
-from quizapp.web import quiz
 from quizapp.web.api import schemas
 from quizapp.web.api.access import api_blueprint, api_user
 from quizapp.web.api.banks import plan_data
 from quizapp.web.api.paging import PageArgs, json_response, paged
 from quizapp.web.api.problems import problem
+from quizapp.web.quiz.limits import start_limit, wrong_answer_limit
 
 blp = api_blueprint(
     "api_attempts", __name__, "Attempts", "Attempts: start, answer, finish, read; history."
 )
-
-# The pages' own limits, in their scopes and under their keys: one budget per learner.
-start_limit, wrong_answer_limit = quiz.start_limit, quiz.wrong_answer_limit
-
 
 # --- what an attempt shows ------------------------------------------------------------------
 
