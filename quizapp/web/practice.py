@@ -25,7 +25,7 @@ from quizapp.models import Bank, utcnow
 from quizapp.services import attempts, permissions, practice
 from quizapp.web import formatting
 from quizapp.web.forms import LANGUAGE_NAMES, EmptyForm
-from quizapp.web.quiz import start_limit
+from quizapp.web.quiz.limits import start_limit
 
 bp = Blueprint("practice", __name__)
 

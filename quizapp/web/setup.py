@@ -44,6 +44,7 @@ def register(app: Flask) -> None:
         ops,
         practice,
         quiz,
+        source_evidence,
         sources,
         study,
         teach,
@@ -99,6 +100,7 @@ def register(app: Flask) -> None:
 
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.globals["passage_view"] = passage_view
+    app.jinja_env.globals["linked_evidence"] = source_evidence.linked_evidence
     app.jinja_env.filters["masked"] = masked
     app.jinja_env.filters["rich"] = rich_text
     app.jinja_env.filters["duration"] = format_duration

@@ -21,7 +21,7 @@ from quizapp.web.fields import AppForm
 from quizapp.web.forms import TYPE_NAMES
 from quizapp.web.i18n import current_language
 from quizapp.web.numbers import whole_number
-from quizapp.web.quiz import start_limit
+from quizapp.web.quiz.limits import start_limit
 
 bp = Blueprint("study", __name__)
 

@@ -12,12 +12,7 @@ finish it; a learner's history. The same services and rules as the quiz pages:
 
 from __future__ import annotations
 
-import datetime as dt
-import time
-
-from flask import current_app, g
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, Signer
 from sqlalchemy.orm import selectinload
 
 from quizapp.core.masking import Pending, question_answers
@@ -33,20 +28,17 @@ from quizapp.services import (
     history,
     permissions,
 )
-from quizapp.web import quiz
 from quizapp.web.api import schemas
 from quizapp.web.api.access import api_blueprint, api_user
 from quizapp.web.api.banks import plan_data
 from quizapp.web.api.paging import PageArgs, json_response, paged
 from quizapp.web.api.problems import problem
+from quizapp.web.quiz.limits import count_wrong_answer, start_limit, wrong_answer_limit
+from quizapp.web.shown_tokens import API_SALT, shown_at, shown_token
 
 blp = api_blueprint(
     "api_attempts", __name__, "Attempts", "Attempts: start, answer, finish, read; history."
 )
-
-# The pages' own limits, in their scopes and under their keys: one budget per learner.
-start_limit, wrong_answer_limit = quiz.start_limit, quiz.wrong_answer_limit
-
 
 # --- what an attempt shows ------------------------------------------------------------------
 
@@ -232,28 +224,6 @@ def read_attempt(attempt_id: int):
     return _attempt_response(_readable(attempt_id))
 
 
-def _shown_signer() -> Signer:
-    return Signer(current_app.secret_key, salt="quizapp.api-question-shown")
-
-
-def _shown_token(item_id: int) -> str:
-    return _shown_signer().sign(f"{item_id}.{time.time_ns() // 1_000_000}").decode()
-
-
-def _shown_at(token: str | None, item_id: int) -> dt.datetime | None:
-    """When the question was read (from its signed token), or None if the token is not valid."""
-    if not token:
-        return None
-    try:
-        value = _shown_signer().unsign(token).decode()
-    except BadSignature:
-        return None
-    shown_item, _dot, millis = value.partition(".")
-    if shown_item != str(item_id) or not (millis.isascii() and millis.isdigit()):
-        return None
-    return dt.datetime.fromtimestamp(int(millis) / 1000, dt.UTC).replace(tzinfo=None)
-
-
 def _item(attempt: Attempt, position: int) -> AttemptItem:
     item = attempts.item_at(attempt, position)
     if item is None:
@@ -269,7 +239,7 @@ def _question_data(attempt: Attempt, item: AttemptItem) -> dict:
     data.update(
         attempt_id=attempt.id,
         total=len(rows),
-        shown=_shown_token(item.id) if asks else None,
+        shown=shown_token(item.id, API_SALT) if asks else None,
     )
     return data
 
@@ -346,12 +316,12 @@ def answer(args: dict, attempt_id: int, position: int):
         return problem(422, reason, errors={"answer": [reason]})
     try:
         outcome = attempts.record_answer(
-            user, attempt_id, position, given, shown_at=_shown_at(args["shown"], item.id)
+            user, attempt_id, position, given, shown_at=shown_at(args["shown"], item.id, API_SALT)
         )
     except attempts.QuizError as error:
         db.session.rollback()
         return problem(409, str(error))
-    g.wrong_answer = outcome.first and not outcome.response.correct
+    count_wrong_answer(outcome)
     if not outcome.first:
         return problem(409, _("This question was already answered; your first answer is kept."))
     if attempts.deadline_passed(attempt):
