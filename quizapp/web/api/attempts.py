@@ -34,11 +34,11 @@ from quizapp.services import (
     permissions,
 )
 from quizapp.web import quiz
-from quizapp.web.api import schemas
 from quizapp.web.api.access import api_blueprint, api_user
 from quizapp.web.api.banks import plan_data
 from quizapp.web.api.paging import PageArgs, json_response, paged
 from quizapp.web.api.problems import problem
+from quizapp.web.api.schemas import attempts as schemas
 
 blp = api_blueprint(
     "api_attempts", __name__, "Attempts", "Attempts: start, answer, finish, read; history."
