@@ -28,11 +28,11 @@ from quizapp.services import (
     history,
     permissions,
 )
-from quizapp.web.api import schemas
 from quizapp.web.api.access import api_blueprint, api_user
 from quizapp.web.api.banks import plan_data
 from quizapp.web.api.paging import PageArgs, json_response, paged
 from quizapp.web.api.problems import problem
+from quizapp.web.api.schemas import attempts as schemas
 from quizapp.web.quiz.limits import count_wrong_answer, start_limit, wrong_answer_limit
 from quizapp.web.shown_tokens import API_SALT, shown_at, shown_token
 

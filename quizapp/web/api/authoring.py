@@ -11,9 +11,9 @@ from flask.views import MethodView
 from quizapp.extensions import db
 from quizapp.models import Bank, Fact
 from quizapp.services import authoring, permissions
-from quizapp.web.api import schemas
 from quizapp.web.api.access import api_blueprint, api_user
-from quizapp.web.api.paging import paged
+from quizapp.web.api.paging import PageArgs, paged
+from quizapp.web.api.schemas import authoring as schemas
 
 blp = api_blueprint("api_facts", __name__, "Facts", "Facts of a bank: read, write, update, retire.")
 
@@ -24,7 +24,7 @@ def teachers_only() -> None:
     permissions.require_teacher(api_user())
 
 
-class FactListArgs(schemas.ListArgs, schemas.PageArgs):
+class FactListArgs(schemas.ListArgs, PageArgs):
     """A page of facts, retired ones too when asked."""
 
 

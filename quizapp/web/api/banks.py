@@ -15,10 +15,10 @@ from quizapp.core.question_types import TYPES
 from quizapp.extensions import db
 from quizapp.models import Bank, Passage, Source
 from quizapp.services import attempts, banks, exchange, permissions
-from quizapp.web.api import schemas
 from quizapp.web.api.access import api_blueprint, api_user
 from quizapp.web.api.paging import PageArgs, paged, sliced
 from quizapp.web.api.problems import problem
+from quizapp.web.api.schemas import banks as schemas
 
 blp = api_blueprint(
     "api_banks", __name__, "Banks", "Banks, their sources and passages, quizzes drawn."

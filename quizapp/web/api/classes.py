@@ -9,9 +9,9 @@ from quizapp.extensions import db
 from quizapp.models import Assignment, Attempt, Bank, SchoolClass
 from quizapp.services import assignment_reports, assignments, class_lists, classes
 from quizapp.services.permissions import NotFound
-from quizapp.web.api import schemas
 from quizapp.web.api.access import api_blueprint, api_user
 from quizapp.web.api.paging import PageArgs, envelope, json_response, paged, sliced
+from quizapp.web.api.schemas import classes as schemas
 
 blp = api_blueprint("api_classes", __name__, "Classes", "Classes, assignments and their reports.")
 

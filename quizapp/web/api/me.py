@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import g
 
-from quizapp.web.api import schemas
 from quizapp.web.api.access import api_blueprint, api_user
+from quizapp.web.api.schemas import tokens as schemas
 
 blp = api_blueprint("api_me", __name__, "Your account", "The token's user and the token itself.")
 

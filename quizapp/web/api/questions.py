@@ -12,9 +12,9 @@ from quizapp.core.authored import Choice, MatchPair, NumericAnswer
 from quizapp.extensions import db
 from quizapp.models import AuthoredQuestion, Bank
 from quizapp.services import authoring, permissions
-from quizapp.web.api import schemas
 from quizapp.web.api.access import api_blueprint, api_user
-from quizapp.web.api.paging import paged
+from quizapp.web.api.paging import PageArgs, paged
+from quizapp.web.api.schemas import authoring as schemas
 
 blp = api_blueprint(
     "api_questions",
@@ -30,7 +30,7 @@ def teachers_only() -> None:
     permissions.require_teacher(api_user())
 
 
-class QuestionListArgs(schemas.ListArgs, schemas.PageArgs):
+class QuestionListArgs(schemas.ListArgs, PageArgs):
     """A page of questions, retired ones too when asked."""
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from quizapp.services import classes, gradebook, item_statistics, missed_facts
-from quizapp.web.api import report_schemas as schemas
 from quizapp.web.api.access import api_blueprint, api_user
 from quizapp.web.api.paging import PageArgs, envelope, json_response, sliced
+from quizapp.web.api.schemas import classes as schemas
 
 blp = api_blueprint(
     "api_reports",
