@@ -30,8 +30,8 @@ from quizapp.core.question_types import TYPES, Question
 from quizapp.extensions import db, limiter
 from quizapp.models import Bank, Fact, Passage, SchoolClass, Source
 from quizapp.services import (
+    assignment_lists,
     assignment_windows,
-    assignments,
     attempt_modes,
     attempts,
     banks,
@@ -125,7 +125,7 @@ def _render_home(listed: list):
         unfinished=attempts.unfinished_attempts(current_user) if logged_in else [],
         joined=class_lists.joined_classes(current_user) if logged_in else [],
         join_form=JoinForm(formdata=None),
-        assigned=assignments.learner_assignments(current_user) if logged_in else [],
+        assigned=assignment_lists.learner_assignments(current_user) if logged_in else [],
         state_names=ASSIGNMENT_STATES,
     )
 
