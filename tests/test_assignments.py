@@ -16,7 +16,14 @@ import pytest
 from quizapp.core.assignment_rules import AFTER_ANSWER, AFTER_ATTEMPT, AFTER_CLOSE
 from quizapp.extensions import db
 from quizapp.models import Assignment, Attempt, Bank, User, utcnow
-from quizapp.services import assignments, attempts, classes, permissions
+from quizapp.services import (
+    assignment_lists,
+    assignment_overrides,
+    assignments,
+    attempts,
+    classes,
+    permissions,
+)
 from quizapp.services.assignments import AssignmentError, AssignmentSettings
 from quizapp.services.attempts import QuizError
 from tests.conftest import PASSWORD, csrf_token, log_in, make_user
@@ -119,7 +126,7 @@ def test_attempts_allowed_and_an_extra_attempt(app, school):
         assignments.start_attempt(db.session.get(User, school["ana"]), assignment_id)
     with app.app_context():
         assignment = db.session.get(Assignment, assignment_id)
-        assignments.set_override(
+        assignment_overrides.set_override(
             db.session.get(User, school["profe"]), assignment, school["ana"], extra_attempts=1
         )
         db.session.commit()
@@ -138,7 +145,7 @@ def test_the_window_opens_and_closes_and_an_override_extends_it(app, school):
         assignments.start_attempt(db.session.get(User, school["ana"]), closed)
     with app.app_context():
         assignment = db.session.get(Assignment, closed)
-        assignments.set_override(
+        assignment_overrides.set_override(
             db.session.get(User, school["profe"]), assignment, school["ana"], closes_at=now + HOUR
         )
         db.session.commit()
@@ -212,7 +219,7 @@ def test_learner_states_on_the_home_page(app, school):
     _finish(app, school["ana"], _start(app, school["ana"], done))
     _start(app, school["ana"], todo)
     with app.app_context():
-        listed = assignments.learner_assignments(db.session.get(User, school["ana"]))
+        listed = assignment_lists.learner_assignments(db.session.get(User, school["ana"]))
         states = {a.title: a.state for a in listed}
     assert states == {"Todo": "in_progress", "Later": "upcoming", "Gone": "missed", "Done": "done"}
     assert [a.title for a in listed] == ["Todo", "Later", "Done", "Gone"]

@@ -11,7 +11,9 @@ unpublished bank can be assigned.
 A learner of the class starts attempts within its window; each attempt freezes its questions
 like any other and its deadline is the time limit or the close, whichever comes first, so late
 answers are refused as in a timed quiz. A teacher may give one learner a later close, a longer
-time limit or extra attempts (an override).
+time limit or extra attempts (an override: `services.assignment_overrides`). What learners and
+teachers see of assignments (lists, a learner's standing, the class's progress) is
+`services.assignment_lists`.
 
 Errors: `permissions.NotFound` when the user may not see the assignment (not in its class), or
 a class they do not teach; `AssignmentError` (a translated message) for what the rules refuse.
@@ -28,13 +30,12 @@ from flask_babel import gettext as _
 
 from quizapp.core import assignment_rules as rules
 from quizapp.core.generation import GenerationError
-from quizapp.core.grading import GRADING_METHODS, GradedAttempt, final_grade
+from quizapp.core.grading import GRADING_METHODS
 from quizapp.core.question_types import Question
 from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import (
     Assignment,
-    AssignmentOverride,
     Attempt,
     Bank,
     ClassMembership,
@@ -43,7 +44,7 @@ from quizapp.models import (
     utcnow,
 )
 from quizapp.services import classes, permissions
-from quizapp.services.assignment_windows import base_window, window_for
+from quizapp.services.assignment_windows import window_for
 from quizapp.services.attempts import MAX_QUESTIONS, MIN_QUESTIONS
 from quizapp.services.attempts.starting import freeze_attempt
 from quizapp.services.banks import question_pool
@@ -75,12 +76,15 @@ class AssignmentSettings:
     review: str = rules.AFTER_ATTEMPT
 
 
-def _check_schedule(
+def check_schedule(
     opens_at: dt.datetime | None,
     closes_at: dt.datetime | None,
     attempts_allowed: int | None,
     time_limit_minutes: int | None,
 ) -> None:
+    """Check an assignment's or an override's schedule (times naive UTC, the time limit in
+    minutes; None: no bound / unlimited); AssignmentError for a close not after the opening,
+    attempts or a time limit out of range."""
     if opens_at is not None and closes_at is not None and closes_at <= opens_at:
         raise AssignmentError(_("The closing time must come after the opening time."))
     if attempts_allowed is not None and not 1 <= attempts_allowed <= MAX_ATTEMPTS:
@@ -135,7 +139,7 @@ def create_assignment(
         raise AssignmentError(_("Choose a grading method from the list."))
     if settings.review not in rules.REVIEW_TIMINGS:
         raise AssignmentError(_("Choose when learners may review their answers."))
-    _check_schedule(
+    check_schedule(
         settings.opens_at,
         settings.closes_at,
         settings.attempts_allowed,
@@ -281,208 +285,6 @@ def start_attempt(user: User, assignment_id: int, seed: int | None = None) -> At
     )
 
 
-@dataclass(frozen=True)
-class LearnerAssignment:
-    """One assignment as its learner's home page lists it."""
-
-    id: int
-    title: str
-    class_name: str
-    opens_at: dt.datetime | None
-    closes_at: dt.datetime | None
-    state: str
-    attempts_left: int | None
-    open_attempt_id: int | None
-    best: float | None  # best finished attempt's percentage
-
-    @property
-    def can_start(self) -> bool:
-        """Whether a new attempt may be started (else only resumed or nothing)."""
-        return self.state in (rules.TO_DO, rules.DONE) and self.attempts_left != 0
-
-
-STATE_ORDER = {
-    rules.IN_PROGRESS: 0,
-    rules.TO_DO: 1,
-    rules.UPCOMING: 2,
-    rules.DONE: 3,
-    rules.MISSED: 4,
-}
-
-
-def learner_assignments(user: User, now: dt.datetime | None = None) -> list[LearnerAssignment]:
-    """The assignments of the learner's classes (not archived) with their state (to do, in
-    progress, upcoming, done, missed), in that order, soonest close first; one query."""
-    now = now or utcnow()
-    mine = sa.and_(Attempt.assignment_id == Assignment.id, Attempt.user_id == user.id)
-    started = sa.select(sa.func.count(Attempt.id)).where(mine).scalar_subquery()
-    finished = sa.select(sa.func.count(Attempt.finished_at)).where(mine).scalar_subquery()
-    open_id = (
-        sa.select(sa.func.max(Attempt.id))
-        .where(mine, Attempt.finished_at.is_(None))
-        .scalar_subquery()
-    )
-    best = (
-        sa.select(
-            sa.func.max(
-                sa.case(
-                    (Attempt.max_score > 0, 100.0 * Attempt.score / Attempt.max_score), else_=0.0
-                )
-            )
-        )
-        .where(mine, Attempt.finished_at.is_not(None))
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        sa.select(
-            Assignment,
-            SchoolClass.name,
-            AssignmentOverride.closes_at,
-            AssignmentOverride.extra_attempts,
-            started,
-            finished,
-            open_id,
-            best,
-        )
-        .join(SchoolClass, SchoolClass.id == Assignment.class_id)
-        .join(
-            ClassMembership,
-            sa.and_(
-                ClassMembership.class_id == SchoolClass.id,
-                ClassMembership.user_id == user.id,
-                ClassMembership.role == "learner",
-            ),
-        )
-        .outerjoin(
-            AssignmentOverride,
-            sa.and_(
-                AssignmentOverride.assignment_id == Assignment.id,
-                AssignmentOverride.user_id == user.id,
-            ),
-        )
-        .where(SchoolClass.archived.is_(False))
-    ).all()
-    listed = []
-    for assignment, class_name, own_close, extra, n_started, n_finished, open_attempt, top in rows:
-        window = rules.effective(
-            base_window(assignment), closes_at=own_close, extra_attempts=extra or 0
-        )
-        state = rules.learner_state(window, now, started=n_started, finished=n_finished)
-        listed.append(
-            LearnerAssignment(
-                assignment.id,
-                assignment.title,
-                class_name,
-                window.opens_at,
-                window.closes_at,
-                state,
-                rules.attempts_left(window, n_started),
-                open_attempt if rules.is_open(window, now) else None,
-                None if top is None else float(top),
-            )
-        )
-    far = dt.datetime.max
-    listed.sort(key=lambda a: (STATE_ORDER[a.state], a.closes_at or far, a.id))
-    return listed
-
-
-@dataclass(frozen=True)
-class ClassAssignment:
-    """One assignment of a class as its teachers' list shows it."""
-
-    assignment: Assignment
-    started: int  # learners with an attempt
-    finished: int  # learners with a finished attempt
-
-
-def class_assignments(user: User, school_class: SchoolClass) -> list[ClassAssignment]:
-    """The class's assignments, newest first, with how many learners started and finished
-    (counted in SQL). NotFound unless the user teaches the class."""
-    classes.require_teaching(user, school_class)
-    started = (
-        sa.select(sa.func.count(sa.distinct(Attempt.user_id)))
-        .where(Attempt.assignment_id == Assignment.id)
-        .scalar_subquery()
-    )
-    finished = (
-        sa.select(sa.func.count(sa.distinct(Attempt.user_id)))
-        .where(Attempt.assignment_id == Assignment.id, Attempt.finished_at.is_not(None))
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        sa.select(Assignment, started, finished)
-        .where(Assignment.class_id == school_class.id)
-        .order_by(Assignment.created_at.desc(), Assignment.id.desc())
-    ).all()
-    return [ClassAssignment(a, int(s), int(f)) for a, s, f in rows]
-
-
-def set_override(
-    user: User,
-    assignment: Assignment,
-    learner_id: int,
-    *,
-    closes_at: dt.datetime | None = None,
-    extra_attempts: int = 0,
-    time_limit_minutes: int | None = None,
-) -> AssignmentOverride:
-    """Give one learner of the class a later close, extra attempts or another time limit,
-    replacing any override they had (the caller commits). NotFound unless the user teaches the
-    class and the learner is in it; AssignmentError for values the rules refuse."""
-    school_class = db.session.get(SchoolClass, assignment.class_id)
-    classes.require_teaching(user, school_class)
-    learner = db.session.get(User, learner_id)
-    member = learner and classes.membership(learner, school_class)
-    if not member or member.role != "learner":
-        raise permissions.NotFound(str(learner_id))
-    if not 0 <= extra_attempts <= MAX_ATTEMPTS:
-        raise AssignmentError(_("Give between 0 and %(high)d extra attempts.", high=MAX_ATTEMPTS))
-    _check_schedule(assignment.opens_at, closes_at, None, time_limit_minutes)
-    if closes_at is None and not extra_attempts and not time_limit_minutes:
-        raise AssignmentError(
-            _("An override needs a closing time, extra attempts or a time limit.")
-        )
-    begin_write()
-    override = db.session.scalar(
-        sa.select(AssignmentOverride).where(
-            AssignmentOverride.assignment_id == assignment.id,
-            AssignmentOverride.user_id == learner_id,
-        )
-    )
-    if override is None:
-        override = AssignmentOverride(assignment_id=assignment.id, user_id=learner_id)
-        db.session.add(override)
-    override.closes_at = closes_at
-    override.extra_attempts = extra_attempts
-    override.time_limit_minutes = time_limit_minutes
-    db.session.flush()
-    return override
-
-
-def remove_override(user: User, assignment: Assignment, learner_id: int) -> None:
-    """Remove a learner's override (the caller commits); NotFound unless the user teaches."""
-    school_class = db.session.get(SchoolClass, assignment.class_id)
-    classes.require_teaching(user, school_class)
-    begin_write()
-    db.session.execute(
-        sa.delete(AssignmentOverride).where(
-            AssignmentOverride.assignment_id == assignment.id,
-            AssignmentOverride.user_id == learner_id,
-        )
-    )
-
-
-def overrides_of(assignment: Assignment) -> list[tuple[AssignmentOverride, str]]:
-    """The assignment's overrides with each learner's name, by name."""
-    rows = db.session.execute(
-        sa.select(AssignmentOverride, User.name)
-        .join(User, User.id == AssignmentOverride.user_id)
-        .where(AssignmentOverride.assignment_id == assignment.id)
-        .order_by(User.name)
-    ).all()
-    return [(o, name) for o, name in rows]
-
-
 def assignable_banks(user: User) -> list[Bank]:
     """The banks a teacher may assign: those they may see and that are not archived, by slug."""
     return list(
@@ -503,107 +305,3 @@ def learners_of(school_class: SchoolClass) -> list[User]:
             .order_by(User.name)
         )
     )
-
-
-@dataclass(frozen=True)
-class LearnerView:
-    """One learner's standing on an assignment: window, state and their attempts."""
-
-    window: rules.Window
-    state: str
-    attempts_left: int | None
-    can_start: bool
-    open_attempt_id: int | None
-    attempts: list[Attempt]
-    grade: float | None  # by the assignment's grading method, % of the maximum
-
-
-def _percentage(attempt: Attempt) -> float:
-    return 100.0 * attempt.score / attempt.max_score if attempt.max_score else 0.0
-
-
-def learner_view(user: User, assignment: Assignment) -> LearnerView:
-    """The user's own standing on an assignment of their class (see LearnerView)."""
-    window = window_for(assignment, user.id)
-    mine = list(
-        db.session.scalars(
-            sa.select(Attempt)
-            .where(Attempt.assignment_id == assignment.id, Attempt.user_id == user.id)
-            .order_by(Attempt.started_at, Attempt.id)
-        )
-    )
-    finished = [a for a in mine if a.finished_at is not None]
-    now = utcnow()
-    state = rules.learner_state(window, now, started=len(mine), finished=len(finished))
-    open_attempt = next((a.id for a in mine if a.finished_at is None), None)
-    grade = final_grade(
-        assignment.grading_method,
-        [GradedAttempt(_percentage(a), a.finished_at, a.id) for a in finished],
-    )
-    return LearnerView(
-        window,
-        state,
-        rules.attempts_left(window, len(mine)),
-        open_attempt is None and rules.start_refusal(window, now, len(mine)) is None,
-        open_attempt if rules.is_open(window, now) else None,
-        mine,
-        grade,
-    )
-
-
-@dataclass(frozen=True)
-class LearnerProgress:
-    """One learner of the class on an assignment, as its teachers see them."""
-
-    user_id: int
-    name: str
-    started: int
-    finished: int
-    last_attempt_id: int | None
-    best: float | None
-
-    @property
-    def status(self) -> str:
-        """ "not_started", "in_progress" (an attempt open) or "finished"."""
-        if not self.started:
-            return "not_started"
-        return "in_progress" if self.started > self.finished else "finished"
-
-
-def learner_progress(user: User, assignment: Assignment) -> list[LearnerProgress]:
-    """Every learner of the class with their attempts started and finished, their latest
-    attempt and best percentage, by name (one grouped query). NotFound unless the user
-    teaches the class."""
-    school_class = db.session.get(SchoolClass, assignment.class_id)
-    classes.require_teaching(user, school_class)
-    percentage = sa.case(
-        (Attempt.max_score > 0, 100.0 * Attempt.score / Attempt.max_score), else_=0.0
-    )
-    rows = db.session.execute(
-        sa.select(
-            User.id,
-            User.name,
-            sa.func.count(Attempt.id),
-            sa.func.count(Attempt.finished_at),
-            sa.func.max(Attempt.id),
-            sa.func.max(sa.case((Attempt.finished_at.is_not(None), percentage))),
-        )
-        .join(
-            ClassMembership,
-            sa.and_(
-                ClassMembership.user_id == User.id,
-                ClassMembership.class_id == school_class.id,
-                ClassMembership.role == "learner",
-            ),
-        )
-        .outerjoin(
-            Attempt,
-            sa.and_(Attempt.user_id == User.id, Attempt.assignment_id == assignment.id),
-        )
-        .group_by(User.id, User.name)
-        .order_by(User.name)
-    ).all()
-    return [
-        LearnerProgress(uid, name, int(s), int(f), last, None if best is None else float(best))
-        for uid, name, s, f, last, best in rows
-    ]

@@ -13,7 +13,13 @@ from flask_login import current_user, login_required
 
 from quizapp.extensions import db
 from quizapp.models import Assignment, SchoolClass
-from quizapp.services import assignments, attempts, classes
+from quizapp.services import (
+    assignment_lists,
+    assignment_overrides,
+    assignments,
+    attempts,
+    classes,
+)
 from quizapp.services.assignments import AssignmentError, AssignmentSettings
 from quizapp.web.assignment_forms import (
     GRADING_NAMES,
@@ -109,12 +115,12 @@ def show(assignment_id: int):
             assignment=assignment,
             school_class=school_class,
             lines=_settings_lines(assignment),
-            progress=assignments.learner_progress(current_user, assignment),
-            overrides=assignments.overrides_of(assignment),
+            progress=assignment_lists.learner_progress(current_user, assignment),
+            overrides=assignment_overrides.overrides_of(assignment),
             override_form=override_form,
             remove_form=EmptyForm(),
         )
-    mine = assignments.learner_view(current_user, assignment)
+    mine = assignment_lists.learner_view(current_user, assignment)
     return render_template(
         "assignments/learner.html",
         assignment=assignment,
@@ -155,7 +161,7 @@ def set_override(assignment_id: int):
         _flash_form_errors(form)
     else:
         try:
-            assignments.set_override(
+            assignment_overrides.set_override(
                 current_user,
                 assignment,
                 form.learner.data,
@@ -178,7 +184,7 @@ def remove_override(assignment_id: int, user_id: int):
     assignment = assignments.get_assignment(current_user, assignment_id, need="teach")
     if not EmptyForm().validate_on_submit():
         abort(400)
-    assignments.remove_override(current_user, assignment, user_id)
+    assignment_overrides.remove_override(current_user, assignment, user_id)
     db.session.commit()
     flash(_("The override is removed."), "success")
     return redirect(url_for("assignments.show", assignment_id=assignment_id) + "#overrides")

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 
 from quizapp.extensions import db, limiter
 from quizapp.models import SchoolClass
-from quizapp.services import assignments, class_lists, classes, permissions
+from quizapp.services import assignment_lists, class_lists, classes, permissions
 from quizapp.services.classes import ClassError
 from quizapp.web.class_forms import ClassNameForm, CoTeacherForm, JoinForm
 from quizapp.web.forms import EmptyForm
@@ -149,7 +149,7 @@ def show(class_id: int):
         rename_form=ClassNameForm(formdata=None, prefix="class", name=school_class.name),
         teacher_form=CoTeacherForm(formdata=None, prefix="teacher"),
         button=EmptyForm(formdata=None),
-        assigned=assignments.class_assignments(current_user, school_class),
+        assigned=assignment_lists.class_assignments(current_user, school_class),
     )
 
 

@@ -33,7 +33,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from quizapp.core.grading import HIGHEST
 from quizapp.extensions import csrf, db
-from quizapp.services import assignments, classes
+from quizapp.services import assignment_lists, assignments, classes
 from quizapp.services.assignments import (
     MAX_ATTEMPTS,
     AssignmentError,
@@ -148,7 +148,7 @@ def _selection_forms(chosen: deep_linking.Selection, bank_form: ChooseBankForm |
     pick = ChooseAssignmentForm(formdata=None)
     pick.assignment.choices = [
         (row.assignment.id, row.assignment.title)
-        for row in assignments.class_assignments(current_user, school_class)
+        for row in assignment_lists.class_assignments(current_user, school_class)
     ]
     bank_form = bank_form or ChooseBankForm(formdata=None)
     bank_form.bank.choices = [

@@ -30,7 +30,7 @@ from quizapp.extensions import db
 from quizapp.models import LiveAnswer, LiveGame, LivePlayer, User, utcnow
 from quizapp.services import attempt_modes, attempts
 from quizapp.services.attempts.starting import freeze_attempt
-from quizapp.services.live import events
+from quizapp.services.live import events, results
 from quizapp.services.live.games import (
     LiveError,
     locked_game,
@@ -332,22 +332,7 @@ def _streak_before(game: LiveGame, player_id: int, position: int, streak: int) -
 
 
 def _everyone_answered(game_id: int, position: int) -> bool:
-    """Whether every player still in the game has answered `position` (two counts in one
-    statement, by index)."""
-    players = (
-        sa.select(sa.func.count(LivePlayer.id))
-        .where(LivePlayer.game_id == game_id, LivePlayer.removed.is_(False))
-        .scalar_subquery()
-    )
-    answered = (
-        sa.select(sa.func.count(LiveAnswer.id))
-        .join(LivePlayer, LivePlayer.id == LiveAnswer.player_id)
-        .where(
-            LiveAnswer.game_id == game_id,
-            LiveAnswer.position == position,
-            LivePlayer.removed.is_(False),
-        )
-        .scalar_subquery()
-    )
-    row = db.session.execute(sa.select(players, answered)).one()
-    return row[0] > 0 and row[1] >= row[0]
+    """Whether every player still in the game has answered `position` (the screens' count,
+    `results.answered_count`: one statement)."""
+    answered, players_in = results.answered_count(game_id, position)
+    return players_in > 0 and answered >= players_in

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from quizapp.extensions import db
 from quizapp.models import Assignment, Attempt, Bank, SchoolClass
-from quizapp.services import assignment_reports, assignments, class_lists, classes
+from quizapp.services import (
+    assignment_lists,
+    assignment_reports,
+    assignments,
+    class_lists,
+    classes,
+)
 from quizapp.services.permissions import NotFound
 from quizapp.web.api.access import api_blueprint, api_user
 from quizapp.web.api.paging import PageArgs, envelope, json_response, paged, sliced
@@ -121,7 +127,7 @@ def class_assignments(args: dict, class_id: int):
     school_class = db.session.get(SchoolClass, class_id)
     if school_class is None:
         raise NotFound(str(class_id))
-    listed = assignments.class_assignments(user, school_class)
+    listed = assignment_lists.class_assignments(user, school_class)
     rows = [
         _assignment_data(
             entry.assignment, learners_started=entry.started, learners_finished=entry.finished
@@ -151,7 +157,7 @@ def read_assignment(assignment_id: int):
         return _assignment_data(
             assignment, learners_started=int(counts[0]), learners_finished=int(counts[1])
         )
-    view = assignments.learner_view(user, assignment)
+    view = assignment_lists.learner_view(user, assignment)
     return _assignment_data(
         assignment,
         state=view.state,

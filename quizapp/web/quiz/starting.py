@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from quizapp.extensions import db
 from quizapp.models import Bank
-from quizapp.services import assignments, attempts, banks, class_lists, permissions
+from quizapp.services import assignment_lists, attempts, banks, class_lists, permissions
 from quizapp.web.assignment_forms import ASSIGNMENT_STATES
 from quizapp.web.class_forms import JoinForm
 from quizapp.web.forms import (
@@ -91,7 +91,7 @@ def _render_home(listed: list):
         unfinished=attempts.unfinished_attempts(current_user) if logged_in else [],
         joined=class_lists.joined_classes(current_user) if logged_in else [],
         join_form=JoinForm(formdata=None),
-        assigned=assignments.learner_assignments(current_user) if logged_in else [],
+        assigned=assignment_lists.learner_assignments(current_user) if logged_in else [],
         state_names=ASSIGNMENT_STATES,
     )
 
