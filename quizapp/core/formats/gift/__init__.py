@@ -2,7 +2,8 @@
 
 `reading` reads a file (`read`: categories and questions in file order; `parse`: the questions
 to import, the skipped ones and every problem); `writing` writes questions (`write`), checking
-each by reading it back, and `normalize` gives a question as GIFT reads it back.
+each by reading it back, and `normalize` gives a question as GIFT reads it back. What both see
+of a text (spaces, escapes, format markers) is in `text`.
 docs/import-formats.md describes what is read and written.
 """
 

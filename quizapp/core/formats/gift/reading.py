@@ -20,6 +20,16 @@ from quizapp.core.authored import (
     NumericAnswer,
     ParseResult,
 )
+from quizapp.core.formats.gift.text import (
+    DECODE,
+    PLACEHOLDERS,
+    SPACES,
+    encode_escapes,
+    finish,
+    rich,
+    split_format,
+    trim,
+)
 from quizapp.core.text_files import prepare
 
 ESSAY_REASON = "essays need a person to grade them; quizapp imports only questions it can grade"
@@ -38,31 +48,6 @@ class Category:
 
 GiftItem = AuthoredQuestion | Category
 
-# JavaScript's \s: the oracle trims and collapses with it, so we use the same set of spaces.
-SPACES = (
-    "\t\n\v\f\r \u00a0\u1680"
-    + "".join(chr(c) for c in range(0x2000, 0x200B))
-    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
-_RUN = re.compile("[" + re.escape(SPACES) + "]{2,}")
-# Escaped characters become noncharacters while a question is split on its control characters,
-# so "\=" never starts an answer and "\#" never starts a feedback (Moodle does the same with
-# "&&061;"-style placeholders); they are turned back into the characters at the very end.
-_ESCAPES = {
-    "\\": "\ufdd0",
-    ":": "\ufdd1",
-    "#": "\ufdd2",
-    "=": "\ufdd3",
-    "{": "\ufdd4",
-    "}": "\ufdd5",
-    "~": "\ufdd6",
-    "n": "\ufdd7",
-}
-_DECODE = str.maketrans({code: ("\n" if char == "n" else char) for char, code in _ESCAPES.items()})
-_PLACEHOLDERS = re.compile("[\ufdd0-\ufdd7]")
-_FORMAT = re.compile(r"\[(html|markdown|plain|moodle)\]")
-# html and markdown keep their spaces and line breaks; moodle and plain text are collapsed.
-KEEPS_SPACES = ("html", "markdown")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _TOLERANCE = re.compile(rf"({_NUMBER})\s*:\s*({_NUMBER})")
@@ -105,52 +90,6 @@ def _comment_values(text: str, key: str) -> list[str]:
     return values
 
 
-def _strip(text: str) -> str:
-    return text.strip(SPACES)
-
-
-def _finish(raw: str, fmt: str) -> str:
-    """Trim, collapse spaces unless html/markdown, then resolve escapes (in that order).
-
-    The escapes are resolved last, as Moodle and the oracle do, so an escaped "\\n" survives
-    the collapsing of real line breaks in moodle and plain text.
-    """
-    text = _strip(raw)
-    if fmt not in KEEPS_SPACES:
-        text = _RUN.sub(" ", text.replace("\n", " ").replace("\r", " "))
-    return text.translate(_DECODE)
-
-
-def _split_format(raw: str) -> tuple[str | None, str]:
-    """A leading `[html]`/`[markdown]`/`[plain]`/`[moodle]` and the text after it."""
-    text = raw.lstrip(SPACES)
-    match = _FORMAT.match(text)
-    if match:
-        return match.group(1), text[match.end() :]
-    return None, raw
-
-
-def _rich(raw: str, fmt: str) -> str:
-    """A text that may start with its own format marker (answers, feedback)."""
-    own, rest = _split_format(raw)
-    # quizapp keeps one text format per question: a marker on an answer or a feedback only
-    # decides how its spaces are read (see docs/import-formats.md).
-    return _finish(rest, own or fmt)
-
-
-def _encode(line: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(line):
-        if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in _ESCAPES:
-            out.append(_ESCAPES[line[i + 1]])
-            i += 2
-        else:
-            out.append(line[i])
-            i += 1
-    return "".join(out)
-
-
 def _number(text: str) -> float | None:
     text = text.strip()
     return float(text) if _SIMPLE.fullmatch(text) else None
@@ -161,7 +100,7 @@ class _Block:
 
     def __init__(self, lines: list[tuple[int, str]]) -> None:
         self.numbers = [number for number, _ in lines]
-        encoded = [_encode(text) for _, text in lines]
+        encoded = [encode_escapes(text) for _, text in lines]
         self.starts: list[int] = []
         offset = 0
         for text in encoded:
@@ -190,15 +129,15 @@ class _Reader:
         # blank lines in between; Moodle keeps only those in the question's own block.
         found = _comment_values(text, "id")
         if found:
-            self.pending_id = _strip(found[0].replace("\\]", "]")) or None
+            self.pending_id = trim(found[0].replace("\\]", "]")) or None
         for tag in _comment_values(text, "tag"):
-            tag = _strip(tag.replace("\\]", "]"))
+            tag = trim(tag.replace("\\]", "]"))
             if tag:
                 self.pending_tags.append(tag)
 
     def block(self, lines: list[tuple[int, str]]) -> None:
         for number, text in lines:
-            if _PLACEHOLDERS.search(text):
+            if PLACEHOLDERS.search(text):
                 self.problem(number, "this line holds a Unicode noncharacter (U+FDD0 to U+FDD7)")
                 return
         body = [(n, t) for n, t in lines if not t.lstrip(" \t").startswith("//")]
@@ -238,15 +177,15 @@ class _Reader:
                     "(write \\: for a colon inside a title)",
                 )
                 return None
-            title = _finish(text[pos + 2 : end], "plain") or None
+            title = finish(text[pos + 2 : end], "plain") or None
             pos = end + 2
         opening = text.find("{", pos)
         closing = text.find("}", pos)
         if opening < 0 and closing < 0:
-            fmt, rest = _split_format(text[pos:])
+            fmt, rest = split_format(text[pos:])
             fmt = fmt or "moodle"
             return AuthoredQuestion(
-                type="description", stem=_finish(rest, fmt), text_format=fmt, title=title
+                type="description", stem=finish(rest, fmt), text_format=fmt, title=title
             )
         if closing >= 0 and (opening < 0 or closing < opening):
             self.problem(
@@ -279,13 +218,13 @@ class _Reader:
             return None
 
         before = text[pos:opening]
-        fmt, stem1 = _split_format(before)
+        fmt, stem1 = split_format(before)
         stem2 = after
-        if fmt is None and not _strip(before):
+        if fmt is None and not trim(before):
             # The answer block comes first: the text after it may carry the format.
-            fmt, stem2 = _split_format(after)
+            fmt, stem2 = split_format(after)
         fmt = fmt or "moodle"
-        first, second = _finish(stem1, fmt), _finish(stem2, fmt)
+        first, second = finish(stem1, fmt), finish(stem2, fmt)
         embedded = bool(second)
         # The oracle joins a missing-word stem as "before _____ after", a space on each side
         # of the blank ("...places)? _____ ."); Moodle puts "_____" exactly where "{...}" was.
@@ -303,19 +242,19 @@ class _Reader:
         before = len(self.problems)
         general = raw.find("####")
         if general >= 0:
-            q.general_feedback = _rich(raw[general + 4 :], fmt) or None
+            q.general_feedback = rich(raw[general + 4 :], fmt) or None
             raw = raw[:general]
-        body = _strip(raw)
+        body = trim(raw)
         offset = start + raw.find(body[:1]) if body else start
         if not body:
             q.type = "essay"
         elif body.startswith("#"):
             q.type = "numeric"
             self.numeric(q, block, offset + 1, body[1:])
-        elif _strip(body.split("#", 1)[0]) in _TRUE_FALSE:
+        elif trim(body.split("#", 1)[0]) in _TRUE_FALSE:
             q.type = "tf"
             parts = body.split("#")
-            q.is_true = _TRUE_FALSE[_strip(parts[0])]
+            q.is_true = _TRUE_FALSE[trim(parts[0])]
             if len(parts) > 3:
                 self.problem(
                     block.line(offset),
@@ -326,7 +265,7 @@ class _Reader:
             # falseFeedback whatever the answer. Moodle reads the first as the feedback for a
             # wrong answer, so for {TRUE#a#b} Moodle shows "a" to a learner who says False.
             # We follow the oracle.
-            feedback = [_rich(part, fmt) or None for part in parts[1:3]]
+            feedback = [rich(part, fmt) or None for part in parts[1:3]]
             q.true_feedback = feedback[0] if feedback else None
             q.false_feedback = feedback[1] if len(feedback) > 1 else None
         else:
@@ -338,7 +277,7 @@ class _Reader:
         marks = [i for i, char in enumerate(raw) if char in "=~"]
         if not marks:
             return []
-        if _strip(raw[: marks[0]]):
+        if trim(raw[: marks[0]]):
             self.problem(
                 block.line(start + len(raw[: marks[0]]) - len(raw[: marks[0]].lstrip(SPACES))),
                 "text before the first answer: start each answer with '=' (right) or '~' "
@@ -360,7 +299,7 @@ class _Reader:
         if value is None or not -100 <= value <= 100:
             self.problem(
                 block.line(offset),
-                f"the weight %{text[1:close].translate(_DECODE)}% is not a number from -100 to 100",
+                f"the weight %{text[1:close].translate(DECODE)}% is not a number from -100 to 100",
             )
             return None, text[close + 1 :], False
         return value, text[close + 1 :], True
@@ -374,7 +313,7 @@ class _Reader:
             text, _, feedback = raw.partition("#")
             if "#" in feedback:
                 self.one_feedback(block, start)
-            q.choices = [Choice(_finish(text, "plain"), True, None, _rich(feedback, fmt) or None)]
+            q.choices = [Choice(finish(text, "plain"), True, None, rich(feedback, fmt) or None)]
             return
         has_wrong = any(marker == "~" for marker, _, _ in entries)
         # Only the answer itself counts, not its feedback (as in the oracle's grammar).
@@ -399,10 +338,10 @@ class _Reader:
             text, _, feedback = rest.partition("#")
             if "#" in feedback:
                 self.one_feedback(block, offset)
-            answer = _rich(text, fmt)
+            answer = rich(text, fmt)
             if not answer:
                 self.problem(block.line(offset), f"the answer after '{marker}' has no text")
-            q.choices.append(Choice(answer, marker == "=", weight, _rich(feedback, fmt) or None))
+            q.choices.append(Choice(answer, marker == "=", weight, rich(feedback, fmt) or None))
         if not has_wrong:
             # Every answer right: the oracle calls it a short answer, as Moodle does.
             q.type = "short"
@@ -430,9 +369,9 @@ class _Reader:
             )
             return
         left, _, right = text.partition("->")
-        left_text = _rich(left, q.text_format)
+        left_text = rich(left, q.text_format)
         # The right-hand side is plain text in GIFT (no format marker), always collapsed.
-        right_text = _finish(right, "plain")
+        right_text = finish(right, "plain")
         if not right_text:
             self.problem(block.line(offset), "the match after '->' is empty")
             return
@@ -440,7 +379,7 @@ class _Reader:
 
     def numeric(self, q: AuthoredQuestion, block: _Block, start: int, raw: str) -> None:
         fmt = q.text_format
-        body = _strip(raw)
+        body = trim(raw)
         if not body.startswith(("=", "~")):
             if "~" in raw:
                 # "{#8~#Count again.}": one number, then feedback for any other (how Moodle
@@ -452,7 +391,7 @@ class _Reader:
                     self.one_feedback(block, start)
                 answer = self.number_spec(block, start, spec)
                 if answer is not None:
-                    answer.feedback = _rich(feedback, fmt) or None
+                    answer.feedback = rich(feedback, fmt) or None
                     q.numeric.append(answer)
                 return
         other_seen = False
@@ -463,7 +402,7 @@ class _Reader:
             spec, _, feedback = rest.partition("#")
             if "#" in feedback:
                 self.one_feedback(block, offset)
-            if marker == "~" and _strip(spec) in ("", "*"):
+            if marker == "~" and trim(spec) in ("", "*"):
                 # Moodle's "any other number" ('*'): its feedback, worth nothing.
                 if weight:
                     self.problem(
@@ -476,18 +415,18 @@ class _Reader:
                         "a numeric question takes one feedback for any other number ('~#…')",
                     )
                 other_seen = True
-                q.other_feedback = _rich(feedback, fmt) or None
+                q.other_feedback = rich(feedback, fmt) or None
                 continue
             answer = self.number_spec(block, offset, spec)
             if answer is None:
                 continue
             # A '~' number is a wrong one: it earns nothing unless it has a weight.
             answer.weight = weight if weight is not None or marker == "=" else 0.0
-            answer.feedback = _rich(feedback, fmt) or None
+            answer.feedback = rich(feedback, fmt) or None
             q.numeric.append(answer)
 
     def number_spec(self, block: _Block, offset: int, raw: str) -> NumericAnswer | None:
-        spec = _strip(raw).translate(_DECODE)
+        spec = trim(raw).translate(DECODE)
         if match := _TOLERANCE.fullmatch(spec):
             return NumericAnswer(value=float(match.group(1)), tolerance=float(match.group(2)))
         if match := _RANGE.fullmatch(spec):

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from quizapp.core.authored import TEXT_FORMATS, AuthoredQuestion, Choice, NumericAnswer
-from quizapp.core.formats.gift.reading import KEEPS_SPACES, SKIP_REASONS, SPACES, read
+from quizapp.core.formats.gift.reading import SKIP_REASONS, read
+from quizapp.core.formats.gift.text import KEEPS_SPACES, SPACES
 
 _NOT_SPACE_NL = SPACES.replace("\n", "")
 _RUN_NO_NL = re.compile("[" + re.escape(_NOT_SPACE_NL) + "]{2,}")
