@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quizapp.core.bank import NAME_KINDS, Bank, Evidence, Fact
-from quizapp.core.generation import QuestionPool
 from quizapp.core.passages import Passage, Source
+from quizapp.core.question_pool import QuestionPool
 
 MONTHS = "January February March April May June July August September October November December"
 

@@ -45,10 +45,10 @@ import inflect
 
 from quizapp.core.bank import load_bank
 from quizapp.core.bank_model import NAME_KINDS, Bank, Fact
-from quizapp.core.generation import QuestionPool
 from quizapp.core.leaks import reveals
 from quizapp.core.masking import hidden_spans, masked_reading, question_answers
 from quizapp.core.question_model import BLANK, Question
+from quizapp.core.question_pool import QuestionPool
 from quizapp.core.values import (
     contains_phrase,
     format_date_like,

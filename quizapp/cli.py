@@ -17,7 +17,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from quizapp.core.bank import BankError, load_bank, summarise
-from quizapp.core.generation import DEFAULT_TYPES, GenerationError, QuestionPool
+from quizapp.core.generation import GenerationError
+from quizapp.core.question_pool import DEFAULT_TYPES, QuestionPool
 from quizapp.core.question_types import TYPES, Question
 
 bank_cli = AppGroup("bank", help="Check, load and generate from question banks.")

@@ -25,7 +25,7 @@ from sqlalchemy.pool import NullPool
 
 from quizapp import create_app
 from quizapp.core.bank import Bank, load_bank
-from quizapp.core.generation import QuestionPool
+from quizapp.core.question_pool import QuestionPool
 from tests.page_tour import browser_log_in, click_through  # noqa: F401  (for the browser tests)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from quizapp.core.agreement import answer_span, cut_words, english_article, replace_span
 from quizapp.core.bank import Evidence, Fact, PoolEntry
 from quizapp.core.distractors import DistractorIndex
-from quizapp.core.generation import QuestionPool
+from quizapp.core.question_pool import QuestionPool
 from quizapp.core.question_types import (
     BLANK,
     TYPES,

@@ -31,7 +31,7 @@ def test_the_same_seed_gives_the_same_set(pool):
 @pytest.fixture(scope="module")
 def synthetic_pool():
     """A small categorised bank (tests/synthetic_bank.py) that can make every type."""
-    from quizapp.core.generation import QuestionPool
+    from quizapp.core.question_pool import QuestionPool
     from tests.synthetic_bank import categorised_bank
 
     return QuestionPool(categorised_bank())
@@ -289,7 +289,7 @@ def test_a_set_uses_every_hand_written_question_before_running_short(bank):
 
     from quizapp.core.authored import AuthoredQuestion, Choice, NumericAnswer
     from quizapp.core.bank import BankQuestion
-    from quizapp.core.generation import QuestionPool
+    from quizapp.core.question_pool import QuestionPool
 
     written = [
         AuthoredQuestion("mcq", "Who?", choices=[Choice("A", True), Choice("B", False)]),

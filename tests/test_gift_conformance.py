@@ -8,7 +8,7 @@ numbers, tolerances and ranges, match pairs, the true/false value and its two fe
 general feedback. The JSON is that project's AST, so `expected` maps it onto our model:
 
 - "Category" items set the category of the questions after them (and are items of `read`).
-- "MC" is our mcq when exactly one choice is marked right ('='), else multi (see gift.py).
+- "MC" is our mcq when exactly one choice is marked right ('='), else multi (see gift/reading.py).
 - A single numerical answer ({"type": "simple"|"range"|"high-low"}) is a list of one; "simple"
   is a tolerance of 0; a wrong ('~') number without a weight earns 0 (not in these files).
 - Feedback texts are compared as text; an empty one is None, as their null.

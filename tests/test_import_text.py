@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from quizapp.core import passages, text_files
 from quizapp.core.formats import FORMATS, aiken, decode, gift
 from quizapp.core.formats import csv as csv_format
-from quizapp.core.formats.gift import _comment_values
+from quizapp.core.formats.gift.reading import _comment_values
 from tests.bounded import assert_linear, work
 
 ENDINGS = {"LF": "\n", "CRLF": "\r\n", "CR": "\r", "CRCRLF": "\r\r\n"}

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizapp.core.generation import QuestionPool
 from quizapp.core.leaks import Answer, fact_answer, reveals
 from quizapp.core.masking import (
     MASK,
@@ -17,6 +16,7 @@ from quizapp.core.masking import (
     masked_text,
     question_answers,
 )
+from quizapp.core.question_pool import QuestionPool
 from quizapp.core.question_types import TYPES
 from quizapp.core.values import parse_date
 

@@ -185,7 +185,7 @@ def _one_fact_bank(fact: Fact):
 
 
 def test_a_curator_can_rule_out_a_form_for_one_fact():
-    from quizapp.core.generation import QuestionPool
+    from quizapp.core.question_pool import QuestionPool
 
     text = "In 1944 the Red Army entered Bucharest."
     fact = _fact("Red Army", text, "organisation", category="army")

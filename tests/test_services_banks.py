@@ -58,7 +58,7 @@ def test_a_bad_bank_folder_stores_nothing(app, bank_copy):
 
 
 def test_the_stored_bank_generates_like_the_folder(app, bank, pool):
-    from quizapp.core.generation import QuestionPool
+    from quizapp.core.question_pool import QuestionPool
     from quizapp.models import Bank
 
     with app.app_context():

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 from quizapp.core.authored import AuthoredQuestion, Choice
 from quizapp.core.bank import BankQuestion
-from quizapp.core.generation import GenerationError, QuestionPool, SetShortfall
+from quizapp.core.generation import GenerationError, SetShortfall
 from quizapp.core.leaks import says
 from quizapp.core.masking import hidden_spans, masked_text, question_answers
+from quizapp.core.question_pool import QuestionPool
 from quizapp.core.question_types import TYPES
 from quizapp.core.set_plan import requested_split
 from quizapp.core.values import contains_phrase, find_dates, parse_date

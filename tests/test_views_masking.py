@@ -6,8 +6,8 @@ import random
 
 from markupsafe import escape
 
-from quizapp.core.generation import QuestionPool
 from quizapp.core.leaks import SetGuard, exposure, fact_answer, reveals
+from quizapp.core.question_pool import QuestionPool
 from quizapp.core.question_types import TYPES, GenerationContext
 from quizapp.extensions import db
 from quizapp.models import AttemptItem

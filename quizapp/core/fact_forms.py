@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from quizapp.core.bank_model import Fact
-from quizapp.core.generation import BUILD_TRIES, QuestionPool
+from quizapp.core.question_pool import BUILD_TRIES, QuestionPool
 from quizapp.core.question_types import TYPES, GenerationContext, Question
 
 

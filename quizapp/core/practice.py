@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from quizapp.core.authored import as_question
 from quizapp.core.bank import BankQuestion, Fact
-from quizapp.core.generation import BUILD_TRIES, QuestionPool
 from quizapp.core.leaks import SetGuard, exposure
+from quizapp.core.question_pool import BUILD_TRIES, QuestionPool
 from quizapp.core.question_types import TYPES, GenerationContext, Question
 
 # Hand-written questions are named in an attempt by this prefix and their stored id.

@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from quizapp.core.bank import Fact
-from quizapp.core.generation import BUILD_TRIES, QuestionPool
 from quizapp.core.leaks import SetGuard, exposure
+from quizapp.core.question_pool import BUILD_TRIES, QuestionPool
 from quizapp.core.question_types import TYPES, GenerationContext, Question
 
 # The most facts one session asks: a sitting of a few minutes (Anki's default of 20 new cards

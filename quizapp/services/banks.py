@@ -15,9 +15,9 @@ from typing import Any
 
 from quizapp.core import bank as core
 from quizapp.core.authored import AuthoredQuestion as Authored
-from quizapp.core.generation import QuestionPool
 from quizapp.core.passages import Passage as CorePassage
 from quizapp.core.passages import Source as CoreSource
+from quizapp.core.question_pool import QuestionPool
 from quizapp.extensions import db
 from quizapp.models import AuthoredQuestion, Bank, Fact, Passage, Source, User
 from quizapp.services.permissions import offered_clause
