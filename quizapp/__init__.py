@@ -37,6 +37,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     install_engine_events()
     db.init_app(app)
+    from quizapp.web import admission
+
+    admission.install(app)  # first: a request waiting for its turn has done nothing yet
     limiter.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

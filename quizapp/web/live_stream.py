@@ -25,6 +25,7 @@ from quizapp.core import live_game as core
 from quizapp.extensions import db
 from quizapp.models import LiveGame
 from quizapp.services.live import events, games, results, transport
+from quizapp.web.admission import long_lived
 from quizapp.web.live import _game_for_player, _player_of, bp
 
 _open = 0
@@ -118,6 +119,7 @@ def _teacher_tick(game_id: int) -> tuple[int, int, int] | None:
 
 
 @bp.route("/live/games/<int:game_id>/events")
+@long_lived
 @login_required
 def screen_events(game_id: int):
     """The projected screen's event stream (the game's teacher only)."""
@@ -126,6 +128,7 @@ def screen_events(game_id: int):
 
 
 @bp.route("/live/<pin>/events")
+@long_lived
 def player_events(pin: str):
     """A player's event stream (403 for a browser that is not in the game)."""
     game = _game_for_player(pin)
