@@ -41,7 +41,7 @@ DEFAULTS: dict[str, Any] = {
     # Requests of one worker process inside the app at once, and how long one waits for its
     # turn before a 503 (quizapp.web.admission): a crowd queues instead of fighting over the
     # cores, the database and the connection pool (15 a process). 0: no limit.
-    "PAGE_SLOTS": 8,
+    "PAGE_SLOTS": 12,
     "PAGE_QUEUE_SECONDS": 60,
     # PostgreSQL's work_mem for the transactions of the teacher's large reports (item
     # analysis, what the class misses, the gradebook and answer downloads): enough for their

@@ -22,7 +22,7 @@ def test_a_request_waits_for_a_free_slot_and_then_is_served(app, client):
     taken = 0
     while semaphore.acquire(blocking=False):
         taken += 1
-    assert taken == app.config["PAGE_SLOTS"] == 8
+    assert taken == app.config["PAGE_SLOTS"] == 12
     app.config["PAGE_QUEUE_SECONDS"] = 30
     threading.Timer(0.3, semaphore.release).start()
     page = client.get("/login")

@@ -10,8 +10,9 @@ they fought over the GIL, the database's write lock and the worker's 15 pooled c
 and after 30 s waiting for a connection a request failed (2,393 "QueuePool limit reached"
 errors). A sync worker queues such a crowd outside the app instead, where waiting costs
 nothing; this does the same inside a threaded worker. With at most PAGE_SLOTS requests in the
-app no request waits for a connection (PAGE_SLOTS is below the pool's 15), and a crowd waits
-here, holding nothing, for as long as the work before it takes.
+app (12 by default: below the pool's 15, which leaves connections for the streams' short
+reads) no request waits for a connection, and a crowd waits here, holding nothing, for as long
+as the work before it takes.
 
 Long-lived views (the event streams, marked with `long_lived`) are not counted: they hold a
 thread for minutes but no connection, and `LIVE_MAX_STREAMS` bounds them. PAGE_SLOTS 0 turns
