@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -66,6 +67,25 @@ def to_local(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC).astimezone(zone).replace(tzinfo=None)
 
 
+def attempts_allowed_field(default: int) -> IntegerField:
+    """The number of attempts a learner may make (0 for unlimited, up to MAX_ATTEMPTS)."""
+    return IntegerField(
+        _l("Attempts allowed (0 for unlimited)"),
+        default=default,
+        validators=[InputRequired(), NumberRange(min=0, max=MAX_ATTEMPTS)],
+    )
+
+
+def grading_method_field() -> SelectField:
+    """Which attempt's grade counts: highest (the default), last, first or their average."""
+    return SelectField(
+        _l("Grading method"),
+        choices=[SelectChoice(key, name) for key, name in GRADING_NAMES.items()],
+        default=HIGHEST,
+        validators=[InputRequired()],
+    )
+
+
 class QuizChoiceForm(AppForm):
     """What a quiz asks: its title, bank, language, question types and number of questions
     (the part an assignment made here and one placed from an LMS share)."""
@@ -89,6 +109,17 @@ class QuizChoiceForm(AppForm):
         validators=[InputRequired(), NumberRange(min=MIN_QUESTIONS, max=MAX_QUESTIONS)],
     )
 
+    def quiz_choice(self) -> dict[str, Any]:
+        """The chosen quiz as `AssignmentSettings` keywords: title, bank_id, language, types,
+        count (call after a successful validation)."""
+        return {
+            "title": self.title.data,
+            "bank_id": self.bank.data,
+            "language": self.language.data,
+            "types": list(self.types.data),
+            "count": self.count.data,
+        }
+
 
 class AssignForm(QuizChoiceForm):
     """Assign a quiz to a class: bank, language, types, count and Moodle's quiz settings."""
@@ -108,17 +139,8 @@ class AssignForm(QuizChoiceForm):
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[Optional()],
     )
-    attempts_allowed = IntegerField(
-        _l("Attempts allowed (0 for unlimited)"),
-        default=1,
-        validators=[InputRequired(), NumberRange(min=0, max=MAX_ATTEMPTS)],
-    )
-    grading_method = SelectField(
-        _l("Grading method"),
-        choices=[SelectChoice(key, name) for key, name in GRADING_NAMES.items()],
-        default=HIGHEST,
-        validators=[InputRequired()],
-    )
+    attempts_allowed = attempts_allowed_field(default=1)
+    grading_method = grading_method_field()
     same_questions = BooleanField(
         _l("The same questions for everyone (results compare question by question)"),
         default=True,

@@ -62,11 +62,7 @@ def new(class_id: int):
     form = _assign_form(school_class)
     if form.validate_on_submit():
         settings = AssignmentSettings(
-            title=form.title.data,
-            bank_id=form.bank.data,
-            language=form.language.data,
-            types=list(form.types.data),
-            count=form.count.data,
+            **form.quiz_choice(),
             time_limit_minutes=form.time_limit.data or None,
             opens_at=to_utc(form.opens_at.data),
             closes_at=to_utc(form.closes_at.data),

@@ -27,22 +27,23 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from wtforms import IntegerField, SelectField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import SelectField
+from wtforms.validators import InputRequired
 
-from quizapp.core.grading import HIGHEST
 from quizapp.extensions import csrf, db
 from quizapp.services import assignment_lists, assignments, classes
 from quizapp.services.assignments import (
-    MAX_ATTEMPTS,
     AssignmentError,
     AssignmentSettings,
 )
 from quizapp.services.lti import deep_linking, grades, keys, launches, tool
 from quizapp.services.lti.errors import LaunchRefused
 from quizapp.services.lti.roster import RosterError, sync_roster
-from quizapp.web.assignment_forms import GRADING_NAMES, QuizChoiceForm
+from quizapp.web.assignment_forms import (
+    QuizChoiceForm,
+    attempts_allowed_field,
+    grading_method_field,
+)
 from quizapp.web.fields import AppForm
 from quizapp.web.forms import EmptyForm
 from quizapp.web.ops import content_security_policy
@@ -69,17 +70,8 @@ class ChooseAssignmentForm(AppForm):
 class ChooseBankForm(QuizChoiceForm):
     """Place a new assignment made from a bank: language, types, number of questions."""
 
-    attempts_allowed = IntegerField(
-        _l("Attempts allowed (0 for unlimited)"),
-        default=0,
-        validators=[InputRequired(), NumberRange(min=0, max=MAX_ATTEMPTS)],
-    )
-    grading_method = SelectField(
-        _l("Grading method"),
-        choices=[SelectChoice(key, name) for key, name in GRADING_NAMES.items()],
-        default=HIGHEST,
-        validators=[InputRequired()],
-    )
+    attempts_allowed = attempts_allowed_field(default=0)
+    grading_method = grading_method_field()
 
 
 def refused_page(refusal: LaunchRefused):
@@ -219,11 +211,7 @@ def place_bank(selection_id: str):
     school_class, pick, bank_form = _selection_forms(chosen, ChooseBankForm())
     if bank_form.validate_on_submit():
         settings = AssignmentSettings(
-            title=bank_form.title.data,
-            bank_id=bank_form.bank.data,
-            language=bank_form.language.data,
-            types=list(bank_form.types.data),
-            count=bank_form.count.data,
+            **bank_form.quiz_choice(),
             attempts_allowed=bank_form.attempts_allowed.data or None,
             grading_method=bank_form.grading_method.data,
         )
