@@ -10,6 +10,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from quizapp.core.public_questions import tolerance_of
 from quizapp.core.question_types import TYPES, Question
 from quizapp.extensions import db
 from quizapp.services import assignment_windows, attempts
@@ -125,13 +126,8 @@ def numeric_tolerance(question: Question) -> str | None:
 
     A hand-written question gives ranges per answer: its best answer's half-width is shown.
     """
-    if question.type != "numeric":
-        return None
-    tolerance = question.tolerance
-    if question.numeric_answers:
-        best = max(question.numeric_answers, key=lambda answer: answer["weight"])
-        tolerance = (best["high"] - best["low"]) / 2
-    return format_decimal(tolerance) if tolerance > 0 else None
+    tolerance = tolerance_of(question)
+    return None if tolerance is None else format_decimal(tolerance)
 
 
 def _wants_json() -> bool:
